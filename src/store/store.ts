@@ -77,4 +77,10 @@ export interface Store {
   /** Every category with its paper count, most papers first. */
   categories(): Promise<{ category: string; count: number }[]>;
   close(): Promise<void>;
+
+  // --- harvest (arXiv ingestion) ---
+
+  // --- community (accounts, votes, comments, collections) ---
+
+  // --- mail (subscriptions, digests, send log) ---
 }

@@ -67,4 +67,5 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       INSERT INTO papers_fts (papers_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0, 0.5)');
     `,
   },
+  // Reserved: version 2 harvest state, version 3 community, version 4 mail. Add yours in that order.
 ];

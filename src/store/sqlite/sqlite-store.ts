@@ -298,4 +298,10 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.db.close();
   }
+
+  // --- harvest (arXiv ingestion) ---
+
+  // --- community (accounts, votes, comments, collections) ---
+
+  // --- mail (subscriptions, digests, send log) ---
 }

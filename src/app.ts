@@ -1,12 +1,23 @@
+import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { apiRoutes } from './api/routes.js';
+import { apiNotFound, apiRoutes } from './api/routes.js';
+import { communityMiddleware, communityRoutes } from './community/routes.js';
 import type { Config } from './config.js';
+import { feedRoutes } from './feeds/routes.js';
 import { loadDemoIfEmpty } from './ingest/demo.js';
+import { startHarvestSchedule } from './ingest/harvest-schedule.js';
 import type { Logger } from './log.js';
+import { mailRoutes } from './mail/routes.js';
+import { startDigestSchedule } from './mail/schedule.js';
+import { createOps } from './ops/observe.js';
+import { type DrainResult, gracefulServer } from './ops/shutdown.js';
+import { recommendRoutes } from './recommend/routes.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
+import { notFoundPage } from './web/layout.js';
 import { webRoutes } from './web/routes.js';
+import { securityMiddleware } from './web/security.js';
 
 export interface AppDeps {
   store: Store;
@@ -17,9 +28,21 @@ export interface AppDeps {
 /** The whole HTTP surface: the JSON API under /api, everything else is the web app. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // --- ops first, so that requests the later middleware rejects are logged and counted too.
+  const ops = createOps(deps);
+  app.use(ops.observe);
+  app.use(...securityMiddleware(deps.config)); // --- security: CSP and other headers, request size limit
+  app.get('/metrics', ops.metrics);
+  // --- community: every request knows its user; every state-changing request needs a CSRF token.
+  app.use(...communityMiddleware(deps));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/api', apiRoutes(deps));
+  app.route('/', mailRoutes(deps));
+  app.route('/', communityRoutes(deps));
+  app.route('/', feedRoutes(deps)); // --- feeds: Atom and RSS under /feeds
+  app.route('/', recommendRoutes(deps)); // --- recommend: /recommended, "not interested"
   app.route('/', webRoutes(deps));
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? apiNotFound(c) : notFoundPage(c)));
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'request failed');
     return c.text('Something went wrong on our side. Please try again.', 500);
@@ -30,7 +53,8 @@ export function createApp(deps: AppDeps): Hono {
 export interface RunningServer {
   url: string;
   store: Store;
-  close(): Promise<void>;
+  /** Graceful: finishes the requests in flight (see ops/shutdown.ts), then closes the database. */
+  close(): Promise<DrainResult>;
 }
 
 /** Opens the store, loads the demo corpus into an empty one, and serves until closed. */
@@ -38,9 +62,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const store = openStore(config);
   if (config.loadDemo) await loadDemoIfEmpty(store, logger);
   const app = createApp({ store, config, logger });
+  // Scheduled jobs (each off unless configured); stopped before the store closes.
+  const schedules = [
+    startHarvestSchedule({ store, config, logger }),
+    startDigestSchedule({ store, config, logger }),
+  ];
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
+  const graceful = gracefulServer(server as Server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -49,8 +79,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     url,
     store,
     close: async () => {
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      const drained = await graceful.drain({ logger });
+      await Promise.all(schedules.map((schedule) => schedule.stop()));
       await store.close();
+      return drained;
     },
   };
 }

@@ -16,6 +16,15 @@ describe('parseQuery', () => {
     expect(q.should).toEqual([{ text: 'diffus', prefix: true }]);
   });
 
+  it('takes prefixes of three letters or more, and shorter ones as words', () => {
+    expect(parseQuery('mas* gpt-4o* ab*').should).toEqual([
+      { text: 'mas', prefix: true },
+      { text: 'gpt', prefix: false },
+      { text: '4o', prefix: false },
+      { text: 'ab', prefix: false },
+    ]);
+  });
+
   it('keeps stopwords when nothing else is left', () => {
     expect(parseQuery('the who').should.map((w) => w.text)).toEqual(['the', 'who']);
   });

@@ -29,6 +29,12 @@ export const MAX_QUERY_WORDS = 256;
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/**
+ * A prefix needs three letters or digits: the engine reads the posting list of every word it starts,
+ * and `a*` starts a large part of the vocabulary. Shorter ones search the word itself.
+ */
+const PREFIX = /(?:^|[^\p{L}\p{N}])[\p{L}\p{N}]{3,}\*$/u;
+
 /** Splits text into lower-case words the way the search engines' tokenizers do (letters and digits). */
 export function tokenize(text: string): string[] {
   return (text.normalize('NFKC').toLowerCase().match(WORD) ?? []).map(stripDiacritics);
@@ -57,7 +63,7 @@ function lex(input: string): Token[] {
     const raw = match[3] ?? '';
     const sign = raw[0] === '-' || raw[0] === '+' ? (raw[0] as Token['sign']) : '';
     const body = sign ? raw.slice(1) : raw;
-    tokens.push({ sign, phrase: false, text: body, prefix: /[\p{L}\p{N}]\*$/u.test(body) });
+    tokens.push({ sign, phrase: false, text: body, prefix: PREFIX.test(body) });
   }
   return tokens;
 }

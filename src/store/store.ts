@@ -1,5 +1,44 @@
+import type {
+  AuditEntry,
+  Collection,
+  Comment,
+  CreateUserResult,
+  Moderation,
+  NewComment,
+  NewSession,
+  NewUser,
+  RateLimitHit,
+  SessionWithUser,
+  SubmitResult,
+  User,
+  VoteResult,
+} from '../community/model.js';
+import type {
+  HarvestCheckpoint,
+  HarvestCounts,
+  HarvestRun,
+  HarvestRunStatus,
+  PaperRevision,
+} from '../ingest/harvest-state.js';
 import type { Paper, PaperInput } from '../model/paper.js';
+import type {
+  DeliveryChange,
+  DeliveryFilter,
+  DeliveryStatus,
+  DigestRecipient,
+  MailJob,
+  MailSubscriber,
+  NewDelivery,
+  QueuedDelivery,
+} from '../mail/records.js';
+import type { DigestKind, Topic } from '../mail/topics.js';
 import type { ParsedQuery } from '../search/query.js';
+import type {
+  CandidateRequest,
+  MonthlyCounts,
+  PaperText,
+  RecommendationFeedback,
+} from '../recommend/records.js';
 
 /** Counts of what an upsert did. */
 export interface UpsertSummary {
@@ -8,7 +47,8 @@ export interface UpsertSummary {
   unchanged: number;
 }
 
-export type FeedSort = 'upvotes' | 'newest';
+/** `trending` orders by the stored trending score (see rank/trending.ts). */
+export type FeedSort = 'upvotes' | 'newest' | 'trending';
 
 export interface FeedQuery {
   /** Inclusive range of feed days, YYYY-MM-DD. */
@@ -46,7 +86,7 @@ export interface SearchRequest {
 
 export interface SearchHit {
   paper: Paper;
-  /** Engine score, higher is better; only comparable within one result list. */
+  /** Relevance score, higher is better; only comparable within one result list; 0 when sorted otherwise. */
   score: number;
   /** Title and abstract excerpt with matches wrapped in HIGHLIGHT_START / HIGHLIGHT_END (see search/highlight). */
   titleHighlighted: string;
@@ -74,13 +114,213 @@ export interface Store {
   feedNeighbours(from: string, to: string): Promise<FeedNeighbours>;
   listFeed(query: FeedQuery): Promise<PageOf<Paper>>;
   search(request: SearchRequest): Promise<PageOf<SearchHit>>;
+  /** Up to `limit` papers most like the given one (never itself), best first; [] for an unknown or hidden id. */
+  similarPapers(id: string, limit: number): Promise<Paper[]>;
   /** Every category with its paper count, most papers first. */
   categories(): Promise<{ category: string; count: number }[]>;
   close(): Promise<void>;
 
   // --- harvest (arXiv ingestion) ---
+  /** Version, last update and feed day of the stored papers among `ids` (absent ones are left out). */
+  paperRevisions(ids: string[]): Promise<Map<string, PaperRevision>>;
+  harvestCheckpoint(set: string): Promise<HarvestCheckpoint | null>;
+  /** Records a new run as running; runs of the same set still marked running were killed: interrupted. */
+  startHarvestRun(run: {
+    set: string;
+    from: string | null;
+    until: string | null;
+    resumed: boolean;
+    owner: string;
+  }): Promise<number>;
+  /**
+   * After a page's papers are upserted: deletes the papers the page marked deleted, stores the checkpoint
+   * and the run's totals, in one transaction, so a killed harvest resumes right after the last page.
+   */
+  commitHarvestPage(page: {
+    runId: number;
+    deletedIds: string[];
+    checkpoint: HarvestCheckpoint;
+    counts: HarvestCounts;
+  }): Promise<void>;
+  finishHarvestRun(
+    runId: number,
+    outcome: { status: Exclude<HarvestRunStatus, 'running'>; error: string | null },
+  ): Promise<void>;
+  /** The latest runs, newest first. */
+  lastHarvestRuns(limit: number): Promise<HarvestRun[]>;
 
   // --- community (accounts, votes, comments, collections) ---
+  /** Creates an account; usernames and emails are unique regardless of case. */
+  createUser(user: NewUser): Promise<CreateUserResult>;
+  getUser(id: number): Promise<User | null>;
+  /** By username, case-insensitively. */
+  findUser(username: string): Promise<User | null>;
+  /** By username or email, case-insensitively, with the password hash, for logging in. */
+  findUserForLogin(login: string): Promise<{ user: User; passwordHash: string } | null>;
+  listUsers(): Promise<User[]>;
+  /** Replaces the password hash and ends every session of the user. */
+  setPasswordHash(userId: number, passwordHash: string): Promise<void>;
+  setAdmin(userId: number, isAdmin: boolean): Promise<void>;
+  /** True when papers name `username` as their submitter (e.g. imported from Hugging Face). */
+  isKnownSubmitter(username: string): Promise<boolean>;
+
+  createSession(session: NewSession): Promise<void>;
+  /** The live session with this id hash and its (not suspended) user, or null. */
+  getSession(idHash: string, now: Date): Promise<SessionWithUser | null>;
+  extendSession(idHash: string, expiresAt: string): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+
+  /**
+   * Counts one hit against `key` in a window that starts at the key's first hit and lasts `windowMs`; a hit
+   * after the window starts a new one. Atomic, so concurrent requests and several nodes count correctly.
+   */
+  hitRateLimit(key: string, windowMs: number, now: Date): Promise<RateLimitHit>;
+  /** Forgets windows and sessions that ended before `now`. */
+  pruneExpired(now: Date): Promise<void>;
+
+  /**
+   * Turns the user's vote on the paper on or off and updates the paper's upvotes (and so its trending
+   * score) in the same transaction. Null when the paper does not exist or is hidden.
+   */
+  toggleVote(userId: number, paperId: string, now: Date): Promise<VoteResult | null>;
+  /** Which of `paperIds` the user has voted for. */
+  votedPaperIds(userId: number, paperIds: string[]): Promise<Set<string>>;
+
+  /**
+   * Puts a paper on the feed of `feedDate` with its submitter, unless someone already submitted it.
+   * The paper must exist (insert it with upsertPapers first).
+   */
+  submitPaper(paperId: string, submitter: User, feedDate: string): Promise<SubmitResult | null>;
+
+  /** Adds a comment and updates the paper's comment counts; null when the paper is missing or hidden. */
+  addComment(comment: NewComment): Promise<Comment | null>;
+  getComment(id: number): Promise<Comment | null>;
+  /** A paper's comments, oldest first, deleted and hidden ones included (pages decide what to show). */
+  listComments(paperId: string): Promise<Comment[]>;
+  editComment(id: number, body: string, now: Date): Promise<void>;
+  /** Soft delete: the body is erased, the thread keeps its shape, counts drop. */
+  deleteComment(id: number, now: Date): Promise<void>;
+
+  createCollection(c: {
+    ownerId: number;
+    name: string;
+    isPublic: boolean;
+    now: Date;
+  }): Promise<Collection | null>;
+  getCollection(id: number): Promise<Collection | null>;
+  /** A user's collections by name; only the public ones unless `includePrivate`. */
+  listCollections(ownerId: number, includePrivate: boolean): Promise<Collection[]>;
+  /** False when the new name is taken by another of the owner's collections. */
+  updateCollection(id: number, changes: { name?: string; isPublic?: boolean }): Promise<boolean>;
+  deleteCollection(id: number): Promise<void>;
+  /** False when the paper does not exist. Adding a paper twice keeps one. */
+  addToCollection(collectionId: number, paperId: string, now: Date): Promise<boolean>;
+  removeFromCollection(collectionId: number, paperId: string): Promise<void>;
+  /** The collection's visible papers, most recently added first. */
+  collectionPapers(collectionId: number): Promise<Paper[]>;
+  /** Ids of the user's collections holding the paper. */
+  collectionsWithPaper(ownerId: number, paperId: string): Promise<number[]>;
+
+  /**
+   * Applies a moderation action and writes it to the audit log in one transaction. False when the target
+   * does not exist.
+   */
+  moderate(action: Moderation): Promise<boolean>;
+  /** The audit log, newest first. */
+  auditLog(offset: number, limit: number): Promise<AuditEntry[]>;
+  /** Hidden papers, for admins to review (getPaper, feeds and search leave them out). */
+  hiddenPapers(): Promise<Paper[]>;
+  /** Distinct visible commenters and the stored trending score of each of `paperIds`. */
+  trendingInputs(paperIds: string[]): Promise<Map<string, { commenters: number; score: number }>>;
 
   // --- mail (subscriptions, digests, send log) ---
+  /**
+   * Records a subscribe request for a normalised address (a new address becomes a pending subscriber; a known
+   * one keeps its state) and queues the confirmation message, in one transaction. The topics apply only when
+   * the request is confirmed.
+   */
+  requestMailSubscription(
+    email: string,
+    topics: Topic[],
+    now: Date,
+  ): Promise<{ subscriberId: number; confirmationId: number }>;
+  /** Activates the subscriber and adds the request's topics; null for an unknown request. Idempotent. */
+  confirmMailSubscription(confirmationId: number, now: Date): Promise<MailSubscriber | null>;
+  /** The topics a confirmation request asks for, or null for an unknown one. */
+  mailConfirmationTopics(confirmationId: number): Promise<Topic[] | null>;
+  getMailSubscriber(id: number): Promise<MailSubscriber | null>;
+  findMailSubscriber(email: string): Promise<MailSubscriber | null>;
+  /** Replaces an active subscriber's topics; with none left, unsubscribes. */
+  setMailTopics(subscriberId: number, topics: Topic[], now: Date): Promise<MailSubscriber | null>;
+  /** Stops all mail: unsubscribed, topics removed, queued digests skipped. False for an unknown subscriber. */
+  unsubscribeMail(subscriberId: number, now: Date): Promise<boolean>;
+  /** A server refused the address for good: no more mail to it until it confirms a subscription again. */
+  markMailBouncing(subscriberId: number, reason: string, now: Date): Promise<void>;
+  /** Queues one transactional message (e.g. a link to the preferences page); false if one is queued already. */
+  queueMailMessage(delivery: NewDelivery, now: Date): Promise<boolean>;
+  /** Active subscribers with topics in `digest` and no send-log row for `issue`, by id, after `afterId`. */
+  digestRecipients(
+    digest: DigestKind,
+    issue: string,
+    afterId: number,
+    limit: number,
+  ): Promise<DigestRecipient[]>;
+  /** For each subscriber, which of its candidate papers it has already been sent (or promised) in `digest`. */
+  sentMailPapers(digest: DigestKind, candidates: Map<number, string[]>): Promise<Map<number, Set<string>>>;
+  /**
+   * Writes send-log rows and claims their papers, in one transaction. A row for a (subscriber, issue) that
+   * exists already is left as it is, with its papers. Returns how many rows were new.
+   */
+  reserveMailDeliveries(deliveries: NewDelivery[], now: Date): Promise<number>;
+  /** Send-log rows still to send (pending or in doubt) whose next attempt is due, oldest first. */
+  dueMailDeliveries(filter: DeliveryFilter, now: Date, limit: number): Promise<QueuedDelivery[]>;
+  /** When the earliest deferred row of `filter` falls due; null when none is left to send. */
+  nextMailAttempt(filter: DeliveryFilter): Promise<Date | null>;
+  /**
+   * Moves rows on, in one transaction (a run commits a message's outcome together with the claim on the next).
+   * A row that ends without being sent releases the papers it had claimed.
+   */
+  updateMailDeliveries(changes: [id: number, change: DeliveryChange][]): Promise<void>;
+  /** How many rows of `filter` are in each state. */
+  countMailDeliveries(filter: DeliveryFilter): Promise<Record<DeliveryStatus, number>>;
+  /**
+   * Takes the lease on a named job if nobody holds it, it expired, or its holder is `staleOwner` (known dead).
+   * Returns the holder after the attempt.
+   */
+  acquireMailJob(
+    name: string,
+    owner: string,
+    leaseMs: number,
+    now: Date,
+    staleOwner?: string,
+  ): Promise<MailJob>;
+  /** Gives the lease up; `finished` records that the job's work is done. */
+  releaseMailJob(name: string, owner: string, finished: boolean, now: Date): Promise<void>;
+  getMailJob(name: string): Promise<MailJob | null>;
+  /** Papers of a category that entered the feed between `from` and `to`, newest first. */
+  newestPapersInCategory(category: string, from: string, to: string, limit: number): Promise<Paper[]>;
+  /** Papers matching a saved search that entered the feed between `from` and `to`, best match first (no snippets). */
+  alertPapers(query: ParsedQuery, from: string, to: string, limit: number): Promise<Paper[]>;
+
+  // --- ops (metrics) ---
+  /** Totals for /metrics: accounts, votes, and comments that readers can see. */
+  communityTotals(): Promise<{ users: number; votes: number; comments: number }>;
+
+  // --- recommend (personal recommendations, topic trend) ---
+  /** What the user's reading tells: visible papers saved in any collection, upvoted, or marked not interested. */
+  recommendationFeedback(userId: number): Promise<RecommendationFeedback[]>;
+  /** Marks a paper as not interesting to the user, or takes the mark back; false for a missing or hidden paper. */
+  setNotInterested(userId: number, paperId: string, notInterested: boolean, now: Date): Promise<boolean>;
+  /** About `count` visible papers drawn uniformly at random: the same ones for the same seed and corpus. */
+  samplePapers(count: number, seed: number): Promise<Paper[]>;
+  /**
+   * Visible papers with any of the words in their title or abstract, best first by the summed weights of
+   * the words they have: a model's candidates, read from the full-text index.
+   */
+  recommendationCandidates(request: CandidateRequest): Promise<PaperText[]>;
+  /** The user's cached recommendation model (JSON written by src/recommend), or null. */
+  recommendationModel(userId: number): Promise<string | null>;
+  saveRecommendationModel(userId: number, model: string, now: Date): Promise<void>;
+  /** How many papers match a search in each month of the filters' range (the whole corpus by default). */
+  searchMonthlyCounts(request: Pick<SearchRequest, 'query' | 'filters'>): Promise<MonthlyCounts>;
 }

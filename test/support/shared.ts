@@ -9,6 +9,7 @@ export const SHARED_DIR = resolve(import.meta.dirname, '../../../shared');
 
 export function sharedPath(...parts: string[]): string {
   const path = resolve(SHARED_DIR, ...parts);
-  if (!existsSync(path)) throw new Error(`test data missing: ${path} (expected ../shared beside the repository)`);
+  if (!existsSync(path))
+    throw new Error(`test data missing: ${path} (expected ../shared beside the repository)`);
   return path;
 }

@@ -1,0 +1,139 @@
+import type { Paper } from '../../model/paper.js';
+import { fillMonths, monthOf } from '../../recommend/months.js';
+import type {
+  CandidateRequest,
+  FeedbackKind,
+  MonthlyCounts,
+  RecommendationFeedback,
+} from '../../recommend/records.js';
+import { sampleIntegers } from '../../recommend/sample.js';
+import { type PaperRow, rowToPaper } from '../rows.js';
+import type { SearchRequest } from '../store.js';
+import { changesOf, dayCondition, paperFields, TS_CONFIG } from './base.js';
+import { isRowId } from './community.js';
+import { PgMail } from './mail.js';
+import { matchConditions, normalizeQuery, Params, tsQueryParam } from './search-sql.js';
+import { titleOrAbstractWord } from './tsquery.js';
+
+/** The recommend section of the PostgreSQL adapter: feedback, candidates, cached models, topic trends. */
+export abstract class PgRecommend extends PgMail {
+  async recommendationFeedback(userId: number): Promise<RecommendationFeedback[]> {
+    if (!isRowId(userId)) return [];
+    const rows = await this.rows<{ id: string; kind: FeedbackKind; at: string }>(
+      `SELECT p.id, 'saved' AS kind, max(cp.added_at) AS at
+         FROM collections c JOIN collection_papers cp ON cp.collection_id = c.id JOIN papers p ON p.pk = cp.paper_pk
+         WHERE c.user_id = $1 AND p.hidden_at IS NULL GROUP BY p.pk
+       UNION ALL
+       SELECT p.id, 'upvoted', v.created_at FROM votes v JOIN papers p ON p.pk = v.paper_pk
+         WHERE v.user_id = $1 AND p.hidden_at IS NULL
+       UNION ALL
+       SELECT p.id, 'not-interested', n.created_at FROM not_interested n JOIN papers p ON p.pk = n.paper_pk
+         WHERE n.user_id = $1 AND p.hidden_at IS NULL`,
+      [userId],
+    );
+    return rows.map((row) => ({ paperId: row.id, kind: row.kind, at: row.at }));
+  }
+
+  async setNotInterested(
+    userId: number,
+    paperId: string,
+    notInterested: boolean,
+    now: Date,
+  ): Promise<boolean> {
+    return this.transaction(async (tx) => {
+      const pk = await this.lockVisiblePaper(tx, paperId);
+      if (pk === null) return false;
+      await changesOf(
+        tx,
+        notInterested
+          ? 'INSERT INTO not_interested (user_id, paper_pk, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING'
+          : 'DELETE FROM not_interested WHERE user_id = $1 AND paper_pk = $2',
+        notInterested ? [userId, pk, now.toISOString()] : [userId, pk],
+      );
+      return true;
+    });
+  }
+
+  async samplePapers(count: number, seed: number): Promise<Paper[]> {
+    const range = await this.row<{ low: number | null; high: number | null }>(
+      'SELECT min(pk) AS low, max(pk) AS high FROM papers',
+    );
+    if (range?.low == null || range.high == null) return [];
+    // Identities are dense (papers are deleted rarely), so ids drawn from their range are a uniform sample.
+    const pks = sampleIntegers(range.low, range.high, count, seed);
+    const rows = await this.rows<PaperRow>(
+      `SELECT ${paperFields('p')} FROM papers p WHERE p.pk = ANY($1::bigint[]) AND p.hidden_at IS NULL ORDER BY p.pk`,
+      [pks],
+    );
+    return rows.map(rowToPaper);
+  }
+
+  async recommendationCandidates(request: CandidateRequest): Promise<Paper[]> {
+    if (request.words.length === 0 || request.limit <= 0) return [];
+    const params = new Params();
+    const words = `unnest(${params.add(request.words.map((w) => titleOrAbstractWord(w.text)))}::text[],
+                          ${params.add(request.words.map((w) => w.weight))}::float8[]) AS w(query, weight)`;
+    const where = ['numnode(words.query) > 0', 'p.hidden_at IS NULL'];
+    if (request.from) where.push(dayCondition('p.feed_date', '>=', params.add(request.from), request.from));
+    if (request.to) where.push(dayCondition('p.feed_date', '<=', params.add(request.to), request.to));
+    // Word at a time: each word's papers (in title or abstract) add the word's weight.
+    const rows = await this.rows<PaperRow>(
+      `WITH words AS (SELECT to_tsquery('${TS_CONFIG}', w.query) AS query, w.weight FROM ${words}),
+       best AS (
+         SELECT p.pk, sum(words.weight) AS score FROM words JOIN papers p ON p.search_vector @@ words.query
+         WHERE ${where.join(' AND ')} GROUP BY p.pk ORDER BY score DESC, p.pk DESC LIMIT ${params.add(request.limit)}
+       )
+       SELECT ${paperFields('p')} FROM best JOIN papers p ON p.pk = best.pk ORDER BY best.score DESC, p.pk DESC`,
+      params.values,
+    );
+    return rows.map(rowToPaper);
+  }
+
+  async recommendationModel(userId: number): Promise<string | null> {
+    if (!isRowId(userId)) return null;
+    return (
+      (
+        await this.row<{ model: string }>('SELECT model FROM recommendation_models WHERE user_id = $1', [
+          userId,
+        ])
+      )?.model ?? null
+    );
+  }
+
+  async saveRecommendationModel(userId: number, model: string, now: Date): Promise<void> {
+    await this.changes(
+      `INSERT INTO recommendation_models (user_id, model, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id) DO UPDATE SET model = excluded.model, updated_at = excluded.updated_at`,
+      [userId, model, now.toISOString()],
+    );
+  }
+
+  async searchMonthlyCounts(request: Pick<SearchRequest, 'query' | 'filters'>): Promise<MonthlyCounts> {
+    const { filters } = request;
+    const range = await this.row<{ first: string | null; last: string | null }>(
+      'SELECT min(feed_date) AS first, max(feed_date) AS last FROM papers WHERE hidden_at IS NULL',
+    );
+    if (range?.first == null || range.last == null)
+      return { months: [], firstDay: null, lastDay: null, estimated: false };
+    const firstDay = filters.from && filters.from > range.first ? filters.from : range.first;
+    const lastDay = filters.to && filters.to < range.last ? filters.to : range.last;
+    const counts = new Map<string, number>();
+    // The matches of search() itself, so that the months add up to its total.
+    const normalized = firstDay <= lastDay ? await normalizeQuery(this.pool, request.query, false) : null;
+    if (normalized) {
+      const params = new Params();
+      const rows = await this.rows<{ month: string; count: number }>(
+        `SELECT to_char(p.feed_date, 'YYYY-MM') AS month, count(*) AS count FROM papers p
+         WHERE ${matchConditions(params, tsQueryParam(params, normalized.match), filters)} GROUP BY month`,
+        params.values,
+      );
+      for (const row of rows) counts.set(row.month, row.count);
+    }
+    return {
+      months: fillMonths(monthOf(firstDay), monthOf(lastDay), counts),
+      firstDay,
+      lastDay,
+      estimated: false,
+    };
+  }
+}

@@ -1,0 +1,230 @@
+import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../search/highlight.js';
+import type { SearchPlan } from '../../search/plan.js';
+import type { ParsedQuery } from '../../search/query.js';
+import type { SearchFilters, SearchRequest, SearchSort } from '../store.js';
+import { dayCondition, paperFields, rowsOf, TS_CONFIG } from './base.js';
+import type { Queryable } from './connection.js';
+import { allInTitle, toExactPhrase, toTsQuery } from './tsquery.js';
+
+/** Collects statement parameters and hands out their placeholders. */
+export class Params {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * ts_rank_cd weights of the labels {D, C, B, A}: title (A) three times abstract (B), authors (C) half of
+ * it, the proportions of the SQLite adapter's bm25 weights.
+ */
+const RANK_WEIGHTS = '{0.1, 0.167, 0.333, 1.0}';
+/**
+ * 1: divides by 1 + log(document length), so long abstracts do not win by repetition alone; 32: maps the
+ * rank into [0, 1) as rank / (rank + 1), so that adding 1 puts a paper above every paper without the bonus.
+ */
+const RANK_NORMALIZATION = 1 | 32;
+/** Best-ranked matches checked for the exact phrase of the query's words (see searchStatement). */
+const PHRASE_CANDIDATES = 200;
+/** Free words up to which a match with all of them counts extra (see searchStatement). */
+const COORDINATION_MAX_WORDS = 8;
+const EXACT_CONFIG = 'paperboy_exact';
+
+/** What a search matches and ranks by, as tsquery text normalized by the index's configurations. */
+export interface NormalizedQuery {
+  match: string;
+  /** Words one of which a ranked match must have (see search/plan.ts); null to rank every match. */
+  candidates: string | null;
+  /** Every free word required, for queries of a few free words; null otherwise. */
+  allWords: string | null;
+  /** The free words as a phrase of exact word forms (see toExactPhrase); null when there is none. */
+  phrase: string | null;
+}
+
+/**
+ * Runs the compiled queries through the text search configurations in a statement of their own, so that
+ * the search statement gets them as constants: the planner then estimates their matches from the index
+ * statistics (a common word's tens of thousands of rows, not a guess), and nothing parses them per row.
+ * Null when the query has nothing left to match (no words, or only words too long to index).
+ */
+export async function normalizeQuery(
+  db: Queryable,
+  parsed: ParsedQuery,
+  ranked: boolean,
+  candidates: SearchPlan['candidates'] = null,
+): Promise<NormalizedQuery | null> {
+  const match = toTsQuery(parsed);
+  if (!match) return null;
+  const coordinated = ranked && parsed.should.length >= 2 && parsed.should.length <= COORDINATION_MAX_WORDS;
+  const allWords = coordinated
+    ? toTsQuery({ should: [], must: parsed.should.map((word) => [word]), not: [] })
+    : null;
+  const narrowed =
+    !ranked || !candidates
+      ? null
+      : candidates.mode === 'allInTitle'
+        ? allInTitle(candidates.words)
+        : toTsQuery({ should: candidates.words, must: [], not: [] });
+  const [row] = await rowsOf<{
+    match: string;
+    candidates: string | null;
+    all_words: string | null;
+    phrase: string | null;
+  }>(
+    db,
+    `SELECT to_tsquery('${TS_CONFIG}', $1)::text AS match, to_tsquery('${TS_CONFIG}', $2)::text AS candidates,
+            to_tsquery('${TS_CONFIG}', $3)::text AS all_words, to_tsquery('${EXACT_CONFIG}', $4)::text AS phrase`,
+    [match, narrowed, allWords, ranked ? toExactPhrase(parsed) : null],
+  );
+  if (!row?.match) return null;
+  return {
+    match: row.match,
+    candidates: row.candidates || null,
+    allWords: row.all_words || null,
+    phrase: row.phrase || null,
+  };
+}
+
+/** A normalized tsquery as a statement parameter. */
+export function tsQueryParam(params: Params, tsquery: string): string {
+  return `${params.add(tsquery)}::tsquery`;
+}
+
+export function rankExpression(query: string): string {
+  return `ts_rank_cd('${RANK_WEIGHTS}'::float4[], p.search_vector, ${query}, ${RANK_NORMALIZATION})`;
+}
+
+/**
+ * The relevance of a match: ts_rank_cd of the query (cover density: more and closer matches, in better
+ * fields, rank higher), plus, for queries of a few free words, the rank of all of them together, so
+ * that a paper with every word beats one repeating a single word.
+ */
+function relevanceExpression(params: Params, query: string, normalized: NormalizedQuery): string {
+  const base = rankExpression(query);
+  return normalized.allWords
+    ? `(${base} + ${rankExpression(tsQueryParam(params, normalized.allWords))}) / 2`
+    : base;
+}
+
+/** Conditions on `papers p` for visible papers matching `query` (a tsQueryParam) and the filters. */
+export function matchConditions(params: Params, query: string, filters: SearchFilters): string {
+  const where = [`p.search_vector @@ ${query}`, 'p.hidden_at IS NULL'];
+  if (filters.category) {
+    where.push(
+      `EXISTS (SELECT 1 FROM paper_categories c WHERE c.category = ${params.add(filters.category)} AND c.paper_pk = p.pk)`,
+    );
+  }
+  if (filters.from) where.push(dayCondition('p.feed_date', '>=', params.add(filters.from), filters.from));
+  if (filters.to) where.push(dayCondition('p.feed_date', '<=', params.add(filters.to), filters.to));
+  if (filters.hasCode) where.push('p.code_url IS NOT NULL');
+  return where.join(' AND ');
+}
+
+const SEARCH_ORDER: Record<SearchSort, string> = {
+  relevance: 'score DESC, feed_date DESC, pk DESC',
+  newest: 'feed_date DESC, pk DESC',
+  upvotes: 'upvotes DESC, feed_date DESC, pk DESC',
+};
+
+/** Words of the abstract excerpt, as the SQLite adapter's snippets. */
+const SNIPPET_MAX_WORDS = 40;
+const MARKS = `${HIGHLIGHT_START}${HIGHLIGHT_END}`;
+const MARK_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}`;
+const TITLE_OPTIONS = `${MARK_OPTIONS}, HighlightAll=true`;
+const SNIPPET_OPTIONS = `${MARK_OPTIONS}, MaxWords=${SNIPPET_MAX_WORDS}, MinWords=${SNIPPET_MAX_WORDS / 2}`;
+
+export interface SearchRow {
+  total: number;
+  /** Matches ranked: fewer than `total` when the ranking was narrowed to candidates. */
+  ranked: number;
+  score: number | null;
+  pk: number | null;
+  title_hl: string | null;
+  snippet: string | null;
+}
+
+/**
+ * One statement for a search page: the matches and their count; the page of them in the requested order;
+ * the page's papers with their title and an abstract excerpt marked by ts_headline, which runs for the
+ * page's rows only. With no paper on the page it still returns one row, carrying the total.
+ *
+ * Only a relevance order ranks, and ranking is most of a search's cost (each match's search vector is
+ * read and unpacked), so `narrowed` ranks only the matches that have one of the candidate words (see
+ * search/plan.ts) when the query has them; the caller ranks every match when they do not fill the page.
+ *
+ * Ranking works on stems, so `masked diffusion` also matches `masking diffusion` as closely. Among the
+ * best-ranked matches, papers holding the free words as typed, in order, come first: those with that
+ * exact phrase in the title, then those with it in the abstract (ranks are below 1, the bonuses 2 and 1).
+ * The query as typed is the strongest sign of what the person looks for.
+ */
+export function searchStatement(
+  normalized: NormalizedQuery,
+  request: Omit<SearchRequest, 'query'>,
+  narrowed: boolean,
+): { sql: string; params: unknown[] } {
+  const params = new Params();
+  const query = tsQueryParam(params, normalized.match);
+  const where = matchConditions(params, query, request.filters);
+  const order = SEARCH_ORDER[request.sort];
+  let ranked = 'matched';
+  let ranking = '';
+  if (request.sort === 'relevance') {
+    const candidates =
+      narrowed && normalized.candidates
+        ? matchConditions(
+            params,
+            `(${query} && ${tsQueryParam(params, normalized.candidates)})`,
+            request.filters,
+          )
+        : where;
+    ranking = `, scored AS (
+        SELECT p.pk, p.feed_date, p.upvotes, ${relevanceExpression(params, query, normalized)} AS score
+        FROM papers p WHERE ${candidates}
+      )`;
+    ranked = 'scored';
+    if (normalized.phrase) {
+      const phrase = tsQueryParam(params, normalized.phrase);
+      ranking += `, phrased AS (
+          SELECT best.pk, CASE WHEN to_tsvector('${EXACT_CONFIG}', p.title) @@ ${phrase} THEN 2
+                               WHEN to_tsvector('${EXACT_CONFIG}', p.abstract) @@ ${phrase} THEN 1
+                               ELSE 0 END AS bonus
+          FROM (SELECT pk FROM scored ORDER BY score DESC LIMIT ${PHRASE_CANDIDATES}) AS best
+          JOIN papers p ON p.pk = best.pk
+        ), boosted AS (
+          SELECT s.pk, s.feed_date, s.upvotes, s.score + coalesce(ph.bonus, 0) AS score
+          FROM scored s LEFT JOIN phrased ph ON ph.pk = s.pk
+        )`;
+      ranked = 'boosted';
+    }
+  }
+  const sql = `
+    WITH matched AS (
+      SELECT p.pk, p.feed_date, p.upvotes, 0 AS score FROM papers p WHERE ${where}
+    )${ranking}, page AS (
+      SELECT pk, score, row_number() OVER (ORDER BY ${order}) AS ord FROM ${ranked}
+      ORDER BY ${order} LIMIT ${params.add(request.limit)} OFFSET ${params.add(request.offset)}
+    )
+    SELECT (SELECT count(*) FROM matched) AS total, (SELECT count(*) FROM ${ranked}) AS ranked, page.score,
+      ${paperFields('p')},
+      ts_headline('${TS_CONFIG}', translate(p.title, ${params.add(MARKS)}, ''), ${query}, ${params.add(TITLE_OPTIONS)}) AS title_hl,
+      ts_headline('${TS_CONFIG}', translate(p.abstract, ${params.add(MARKS)}, ''), ${query}, ${params.add(SNIPPET_OPTIONS)}) AS snippet
+    FROM (SELECT 1) AS always LEFT JOIN (page JOIN papers p ON p.pk = page.pk) ON true
+    ORDER BY page.ord`;
+  return { sql, params: params.values };
+}
+
+const ELLIPSIS = '…';
+
+/** Marks where ts_headline cut the abstract, as the SQLite adapter's snippets do. */
+export function withEllipses(abstract: string, snippet: string): string {
+  const plain = snippet.replace(/[\uE000\uE001]/gu, '');
+  if (plain.trim() === '') return snippet;
+  const text = abstract.replace(/[\uE000\uE001]/gu, '');
+  const at = text.indexOf(plain);
+  if (at < 0) return snippet;
+  const before = text.slice(0, at).trim() === '' ? '' : ELLIPSIS;
+  const after = text.slice(at + plain.length).trim() === '' ? '' : ELLIPSIS;
+  return `${before}${snippet}${after}`;
+}

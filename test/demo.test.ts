@@ -1,0 +1,72 @@
+/** The demo corpus shipped in data/demo/ and its loading into an empty store. */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_DIR, DEMO_FILES, loadDemoIfEmpty } from '../src/ingest/demo.js';
+import { readLines } from '../src/ingest/read-lines.js';
+import { createLogger } from '../src/log.js';
+import { emptyPaper } from '../src/model/paper.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+
+let dir: string;
+let store: SqliteStore;
+const logger = createLogger('silent');
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'paperboy-demo-'));
+  store = new SqliteStore(join(dir, 'paperboy.db'));
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the demo corpus', () => {
+  it('lives in data/demo/ at the repository root and weighs a few MB at most', () => {
+    expect(DEMO_DIR).toBe(resolve(import.meta.dirname, '../data/demo') + '/');
+    const bytes = DEMO_FILES.reduce((sum, file) => sum + statSync(file).size, 0);
+    expect(bytes).toBeLessThan(4_000_000);
+  });
+
+  it('loads into an empty store quickly: the seed listing plus recent days with upvotes', async () => {
+    const daily = DEMO_FILES.find((file) => file.endsWith('.jsonl.gz'))!;
+    const ids = new Set<string>();
+    const days = new Set<string>();
+    for await (const line of readLines(daily)) {
+      const entry = JSON.parse(line) as { paper: { id: string }; _archive_date: string };
+      ids.add(entry.paper.id);
+      days.add(entry._archive_date);
+    }
+    expect(days.size).toBeGreaterThanOrEqual(40);
+
+    const started = performance.now();
+    await loadDemoIfEmpty(store, logger);
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(await store.countPapers()).toBe(ids.size + 33);
+    expect(await store.latestFeedDay()).toBe([...days].sort().at(-1));
+    const seed = await store.listFeed({
+      from: '2025-03-12',
+      to: '2025-03-12',
+      sort: 'newest',
+      offset: 0,
+      limit: 50,
+    });
+    expect(seed.total).toBe(33);
+    const latest = await store.listFeed({
+      from: [...days].sort().at(-1)!,
+      to: [...days].sort().at(-1)!,
+      sort: 'upvotes',
+      offset: 0,
+      limit: 5,
+    });
+    expect(latest.items[0]!.upvotes).toBeGreaterThan(0);
+  });
+
+  it('leaves a store that already has papers alone', async () => {
+    await store.upsertPapers([emptyPaper('2503.11731', 'Mine', '2025-03-18')]);
+    await loadDemoIfEmpty(store, logger);
+    expect(await store.countPapers()).toBe(1);
+  });
+});

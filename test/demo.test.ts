@@ -7,6 +7,7 @@ import { DEMO_DIR, DEMO_FILES, loadDemoIfEmpty } from '../src/ingest/demo.js';
 import { readLines } from '../src/ingest/read-lines.js';
 import { createLogger } from '../src/log.js';
 import { emptyPaper } from '../src/model/paper.js';
+import { parseQuery } from '../src/search/query.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 let dir: string;
@@ -62,6 +63,28 @@ describe('the demo corpus', () => {
       limit: 5,
     });
     expect(latest.items[0]!.upvotes).toBeGreaterThan(0);
+  });
+
+  it('answers `masked diffusion` with the seed listing’s four masked-diffusion papers on top', async () => {
+    // The demo also holds later Hugging Face papers with "masked diffusion" in their titles: the seed's
+    // four, whose titles are about that topic, must still come first.
+    await loadDemoIfEmpty(store, logger);
+    const page = await store.search({
+      query: parseQuery('masked diffusion'),
+      filters: {},
+      sort: 'relevance',
+      offset: 0,
+      limit: 10,
+    });
+    expect(page.total).toBeGreaterThan(4);
+    expect(new Set(page.items.slice(0, 4).map((hit) => hit.paper.title))).toEqual(
+      new Set([
+        'Unified Auto-Encoding with Masked Diffusion',
+        'Masked Diffusion with Task-awareness for Procedure Planning in Instructional Videos',
+        'Scaling up Masked Diffusion Models on Text',
+        'Masked Diffusion Models are Secretly Time-Agnostic Masked Models and Exploit Inaccurate Categorical Sampling',
+      ]),
+    );
   });
 
   it('leaves a store that already has papers alone', async () => {

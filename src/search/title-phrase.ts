@@ -19,11 +19,18 @@ export function titlePhrase(query: ParsedQuery): string[] | null {
   return words.map((word) => word.text);
 }
 
-/** Whether the title's words, stopwords left out, contain the phrase exactly (case and accents aside). */
-export function titleHasPhrase(title: string, phrase: readonly string[]): boolean {
+/**
+ * How much of the title is about the phrase: 0 when the title's words (stopwords left out) do not contain
+ * the phrase exactly (case and accents aside), else the share of its words that are the phrase's. Among
+ * titles that name the topic, "Unified Auto-Encoding with Masked Diffusion" is more about it than a long
+ * title in which the phrase qualifies something else.
+ */
+export function titlePhraseFocus(title: string, phrase: readonly string[]): number {
   const words = tokenize(title).filter((word) => !STOPWORDS.has(word));
   for (let start = 0; start + phrase.length <= words.length; start++) {
-    if (phrase.every((word, i) => words[start + i] === word)) return true;
+    if (phrase.every((word, i) => words[start + i] === word)) {
+      return words.filter((word) => phrase.includes(word)).length / words.length;
+    }
   }
-  return false;
+  return 0;
 }

@@ -25,7 +25,7 @@ import { bm25, type ScoredColumns } from '../../search/bm25.js';
 import type { SearchPlan } from '../../search/plan.js';
 import { distinctiveWords } from '../../search/similar.js';
 import { stem } from '../../search/terms.js';
-import { titleHasPhrase, titlePhrase } from '../../search/title-phrase.js';
+import { titlePhrase, titlePhraseFocus } from '../../search/title-phrase.js';
 import type { ParsedQuery } from '../../search/query.js';
 import type {
   FeedNeighbours,
@@ -391,12 +391,13 @@ export class SqliteStore implements Store {
     const scored = rows.map((row) => ({
       pk: row.pk,
       score: rescore ? bm25(row, terms, this.ftsStats) : (engineScores.get(row.pk) ?? 0),
-      first: phrase !== null && titleHasPhrase(row.title, phrase),
+      focus: phrase === null ? 0 : titlePhraseFocus(row.title, phrase),
     }));
-    // A title phrase adds the best candidate's score, so that scores keep falling down the list.
+    // A title phrase adds at least the best candidate's score, so those papers come first and scores keep
+    // falling down the list; the more of the title the phrase is, the more it adds.
     const bonus = Math.max(0, ...scored.map(({ score }) => score));
     return scored
-      .map(({ pk, score, first }) => ({ pk, score: first ? score + bonus : score }))
+      .map(({ pk, score, focus }) => ({ pk, score: focus > 0 ? score + bonus * (1 + 2 * focus) : score }))
       .sort((a, b) => b.score - a.score || a.pk - b.pk);
   }
 
@@ -558,7 +559,6 @@ export class SqliteStore implements Store {
       .all(limit) as HarvestRunRow[];
     return rows.map(rowToHarvestRun);
   }
-
 
   // --- community (accounts, votes, comments, collections) ---
   async createUser(user: NewUser): Promise<CreateUserResult> {
@@ -1396,7 +1396,12 @@ export class SqliteStore implements Store {
     return rows.map((row) => ({ paperId: row.id, kind: row.kind, at: row.at }));
   }
 
-  async setNotInterested(userId: number, paperId: string, notInterested: boolean, now: Date): Promise<boolean> {
+  async setNotInterested(
+    userId: number,
+    paperId: string,
+    notInterested: boolean,
+    now: Date,
+  ): Promise<boolean> {
     return this.db
       .transaction((): boolean => {
         const pk = this.visiblePaperPk(paperId);
@@ -1465,19 +1470,35 @@ export class SqliteStore implements Store {
         .prepare(
           'SELECT pk, id, title, abstract, categories FROM papers WHERE pk IN (SELECT value FROM json_each(?))',
         )
-        .all(JSON.stringify(pks)) as { pk: number; id: string; title: string; abstract: string; categories: string }[];
+        .all(JSON.stringify(pks)) as {
+        pk: number;
+        id: string;
+        title: string;
+        abstract: string;
+        categories: string;
+      }[];
       const byPk = new Map(rows.map((row) => [row.pk, row]));
       return pks.flatMap((pk) => {
         const row = byPk.get(pk);
         return row
-          ? [{ id: row.id, title: row.title, abstract: row.abstract, categories: row.categories.split(' ').filter(Boolean) }]
+          ? [
+              {
+                id: row.id,
+                title: row.title,
+                abstract: row.abstract,
+                categories: row.categories.split(' ').filter(Boolean),
+              },
+            ]
           : [];
       });
     })();
   }
 
   async recommendationModel(userId: number): Promise<string | null> {
-    const model = this.db.prepare('SELECT model FROM recommendation_models WHERE user_id = ?').pluck().get(userId);
+    const model = this.db
+      .prepare('SELECT model FROM recommendation_models WHERE user_id = ?')
+      .pluck()
+      .get(userId);
     return typeof model === 'string' ? model : null;
   }
 
@@ -1522,7 +1543,10 @@ export class SqliteStore implements Store {
         const matches = Number.isFinite(expected)
           ? expected
           : // A prefix's frequency is unknown until the index expands it.
-            (this.db.prepare('SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?').pluck().get(match) as number);
+            (this.db
+              .prepare('SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?')
+              .pluck()
+              .get(match) as number);
         const stride = Math.max(1, Math.ceil(matches / 10_000));
         estimated = stride > 1;
         const rows = this.db
@@ -1530,10 +1554,18 @@ export class SqliteStore implements Store {
             `SELECT substr(f.feed_date, 1, 7) AS month, count(*) AS count ${sql.from}
              ${estimated ? 'AND papers_fts.rowid % @stride = 0' : ''} GROUP BY month`,
           )
-          .all({ ...sql.params, match, ...(estimated ? { stride } : {}) }) as { month: string; count: number }[];
+          .all({ ...sql.params, match, ...(estimated ? { stride } : {}) }) as {
+          month: string;
+          count: number;
+        }[];
         for (const row of rows) counts.set(row.month, row.count * stride);
       }
-      return { months: fillMonths(monthOf(firstDay), monthOf(lastDay), counts), firstDay, lastDay, estimated };
+      return {
+        months: fillMonths(monthOf(firstDay), monthOf(lastDay), counts),
+        firstDay,
+        lastDay,
+        estimated,
+      };
     })();
   }
 }

@@ -145,6 +145,7 @@ export function AccountMenu({ c }: { c: Context }) {
       <a href="/submit">Submit</a>
       {user ? (
         <>
+          <a href="/recommended">For you</a>
           <a href="/collections">Collections</a>
           {user.isAdmin ? <a href="/admin">Moderation</a> : null}
           <a href={profilePath(user.username)}>{user.username}</a>

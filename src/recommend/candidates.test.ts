@@ -10,14 +10,24 @@ describe('candidateWords', () => {
     ['robot', -1],
     ['mdlm', 1],
   ]);
-  const words: Record<string, string> = { diffus: 'diffusion', mask: 'masked', model: 'models', mdlm: 'mdlm' };
-  const shares: Record<string, number> = { diffus: 0.05, mask: 0.03, model: 0.4, mdlm: 0.001 };
+  const words: Record<string, string> = {
+    diffus: 'diffusion',
+    mask: 'masked',
+    model: 'models',
+    mdlm: 'mdlm',
+  };
+  const postings: Record<string, number> = { diffus: 5000, mask: 3000, model: 40_000, mdlm: 100 };
 
   it('takes the strongest positive words as written, skipping categories and words over the postings budget', () => {
-    const chosen = candidateWords(weights, (t) => words[t], (t) => shares[t] ?? 0, {
-      maxWords: 10,
-      postingsShare: 0.15,
-    });
+    const chosen = candidateWords(
+      weights,
+      (t) => words[t],
+      (t) => postings[t] ?? 0,
+      {
+        maxWords: 10,
+        maxPostings: 12_000,
+      },
+    );
     expect(chosen).toEqual([
       { text: 'diffusion', weight: 3 },
       { text: 'masked', weight: 2.5 },
@@ -25,21 +35,75 @@ describe('candidateWords', () => {
     ]);
   });
 
-  it('stops at maxWords', () => {
-    expect(candidateWords(weights, (t) => words[t], () => 0, { maxWords: 2, postingsShare: 1 })).toHaveLength(2);
+  it('stops at maxWords, and takes the rarest word alone when none fits the budget', () => {
+    expect(
+      candidateWords(
+        weights,
+        (t) => words[t],
+        () => 0,
+        { maxWords: 2, maxPostings: 1 },
+      ),
+    ).toHaveLength(2);
+    expect(
+      candidateWords(
+        weights,
+        (t) => words[t],
+        (t) => postings[t] ?? 0,
+        { maxWords: 5, maxPostings: 10 },
+      ),
+    ).toEqual([{ text: 'mdlm', weight: 1 }]);
   });
 });
 
 describe('isNearDuplicate', () => {
-  const judged = [{ vector: new Map([['mask', 0.8], ['diffus', 0.6]]), normalizedTitle: 'masked diffusion models' }];
+  const judged = [
+    {
+      vector: new Map([
+        ['mask', 0.8],
+        ['diffus', 0.6],
+      ]),
+      normalizedTitle: 'masked diffusion models',
+    },
+  ];
 
   it('matches a very similar vector or the same normalized title', () => {
-    expect(isNearDuplicate({ vector: new Map([['mask', 0.75], ['diffus', 0.66]]), normalizedTitle: 'x' }, judged)).toBe(true);
-    expect(isNearDuplicate({ vector: new Map([['robot', 1]]), normalizedTitle: 'masked diffusion models' }, judged)).toBe(true);
+    expect(
+      isNearDuplicate(
+        {
+          vector: new Map([
+            ['mask', 0.75],
+            ['diffus', 0.66],
+          ]),
+          normalizedTitle: 'x',
+        },
+        judged,
+      ),
+    ).toBe(true);
+    expect(
+      isNearDuplicate(
+        { vector: new Map([['robot', 1]]), normalizedTitle: 'masked diffusion models' },
+        judged,
+      ),
+    ).toBe(true);
   });
 
   it('keeps papers that are only on the same topic', () => {
-    expect(isNearDuplicate({ vector: new Map([['mask', 0.5], ['text', 0.86]]), normalizedTitle: 'y' }, judged)).toBe(false);
-    expect(isNearDuplicate({ vector: new Map(), normalizedTitle: '' }, [{ vector: new Map(), normalizedTitle: '' }])).toBe(false);
+    expect(
+      isNearDuplicate(
+        {
+          vector: new Map([
+            ['mask', 0.5],
+            ['text', 0.86],
+          ]),
+          normalizedTitle: 'y',
+        },
+        judged,
+      ),
+    ).toBe(false);
+    expect(
+      isNearDuplicate({ vector: new Map(), normalizedTitle: '' }, [
+        { vector: new Map(), normalizedTitle: '' },
+      ]),
+    ).toBe(false);
   });
 });

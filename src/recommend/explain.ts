@@ -29,25 +29,30 @@ export function explain(
   model: LinearModel,
   maxWords = EXPLANATION_WORDS,
 ): Explanation {
-  // How much each shared word adds to the similarity of the two papers, if the model counts it in favour.
-  const contributions = (positive: PositiveExample): [string, number][] => {
-    const shared: [string, number][] = [];
+  // The shared words the model counts in favour, with what each adds to the two papers' similarity.
+  const shared = (positive: PositiveExample): [string, number][] => {
+    const words: [string, number][] = [];
     for (const [feature, value] of candidate.vector) {
       const other = positive.vector.get(feature);
-      if (other === undefined || isCategoryFeature(feature) || (model.weights.get(feature) ?? 0) <= 0) continue;
-      shared.push([feature, value * other]);
+      if (other === undefined || isCategoryFeature(feature) || (model.weights.get(feature) ?? 0) <= 0)
+        continue;
+      words.push([feature, value * other]);
     }
-    return shared;
+    return words;
   };
-  let best: { positive: PositiveExample; shared: [string, number][]; similarity: number } | null = null;
+  let best: { positive: PositiveExample; words: [string, number][]; similarity: number } | null = null;
   for (const positive of positives) {
-    const shared = contributions(positive);
-    const similarity = shared.reduce((sum, [, c]) => sum + c, 0);
-    if (similarity > (best?.similarity ?? 0)) best = { positive, shared, similarity };
+    const words = shared(positive);
+    const similarity = words.reduce((sum, [, c]) => sum + c, 0);
+    if (similarity > (best?.similarity ?? 0)) best = { positive, words, similarity };
   }
   if (!best) return { because: null, sharedWords: [] };
   const { paperId, title, kind } = best.positive;
-  const sharedWords = best.shared
+  // Named by what they add to the candidate's score: the words the model values, not merely frequent ones.
+  const contribution = (feature: string) =>
+    (candidate.vector.get(feature) ?? 0) * (model.weights.get(feature) ?? 0);
+  const sharedWords = best.words
+    .map(([feature]) => [feature, contribution(feature)] as const)
     .sort((a, b) => b[1] - a[1])
     .slice(0, maxWords)
     .map(([feature]) => candidate.words.get(feature) ?? feature);

@@ -15,18 +15,24 @@ describe('indexWords', () => {
     for (const text of ['Masked Diffusion, GPT-4o & C++!', 'Schrödinger’s ﬁle', 'x_{t} = \\alpha', '']) {
       expect(indexWords(text)).toEqual(tokenize(text));
     }
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => {
-      expect(indexWords(text)).toEqual(tokenize(text));
-    }));
-    fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 60 }), (text) => {
-      expect(indexWords(text)).toEqual(tokenize(text));
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => {
+        expect(indexWords(text)).toEqual(tokenize(text));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii', maxLength: 60 }), (text) => {
+        expect(indexWords(text)).toEqual(tokenize(text));
+      }),
+    );
   });
 });
 
 describe('featureCounts', () => {
   it('stems words, weighs the title double, drops stopwords and numbers, adds categories', () => {
-    const counts = featureCounts(paper('1', 'Masked diffusion', 'The masking of 2025 diffusion models.', ['cs.CL', 'cs.LG']));
+    const counts = featureCounts(
+      paper('1', 'Masked diffusion', 'The masking of 2025 diffusion models.', ['cs.CL', 'cs.LG']),
+    );
     expect(counts.get('mask')).toBe(3); // "Masked" in the title (2) + "masking" (1)
     expect(counts.get('diffus')).toBe(3);
     expect(counts.get('model')).toBe(1);
@@ -82,6 +88,8 @@ describe('Vectorizer', () => {
 
 describe('normalizedTitle', () => {
   it('ignores case and punctuation', () => {
-    expect(normalizedTitle('Masked Diffusion: A Survey!')).toBe(normalizedTitle('masked diffusion — a survey'));
+    expect(normalizedTitle('Masked Diffusion: A Survey!')).toBe(
+      normalizedTitle('masked diffusion — a survey'),
+    );
   });
 });

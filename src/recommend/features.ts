@@ -35,7 +35,8 @@ export function isCategoryFeature(feature: string): boolean {
   return feature.startsWith(CATEGORY_PREFIX);
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** Anything but printable ASCII and the usual whitespace: text without it needs no normalisation. */
+const NOT_PLAIN_ASCII = /[^\t\n\r -~]/;
 const ASCII_WORD = /[a-z0-9]+/g;
 
 /**
@@ -43,7 +44,7 @@ const ASCII_WORD = /[a-z0-9]+/g;
  * its Unicode normalisation: scoring a few hundred candidates is mostly tokenizing them.
  */
 export function indexWords(text: string): string[] {
-  return ASCII.test(text) ? (text.toLowerCase().match(ASCII_WORD) ?? []) : tokenize(text);
+  return !NOT_PLAIN_ASCII.test(text) ? (text.toLowerCase().match(ASCII_WORD) ?? []) : tokenize(text);
 }
 
 // Word → index term, or null for a word that says nothing about a topic (a stopword, a single character,

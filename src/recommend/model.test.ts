@@ -26,7 +26,10 @@ const examples: TrainingExample[] = [
 const options = { l2: 0.01, maxIterations: 2000, tolerance: 1e-6 };
 
 /** The objective's gradient at the model, computed independently of the optimiser. */
-function gradient(model: { weights: ReadonlyMap<string, number>; bias: number }, l2: number): Map<string, number> {
+function gradient(
+  model: { weights: ReadonlyMap<string, number>; bias: number },
+  l2: number,
+): Map<string, number> {
   const g = new Map<string, number>();
   let bias = 0;
   for (const e of examples) {

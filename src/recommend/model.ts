@@ -109,7 +109,8 @@ export function trainLogistic(
   let lipschitz = options.l2;
   for (let row = 0; row < rows; row++) {
     let squared = 1;
-    for (let k = d.rowStart[row] ?? 0; k < (d.rowStart[row + 1] ?? 0); k++) squared += (d.values[k] ?? 0) ** 2;
+    for (let k = d.rowStart[row] ?? 0; k < (d.rowStart[row + 1] ?? 0); k++)
+      squared += (d.values[k] ?? 0) ** 2;
     lipschitz += 0.25 * (d.weights[row] ?? 0) * squared;
   }
   const step = 1 / lipschitz;

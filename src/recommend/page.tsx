@@ -23,7 +23,10 @@ export const RECOMMEND_WINDOWS = {
 export type RecommendWindowName = keyof typeof RECOMMEND_WINDOWS;
 
 export function recommendedUrl(window: RecommendWindowName, page = 1): string {
-  return urlWith('/recommended', { window: window === 'all' ? undefined : window, page: page > 1 ? page : undefined });
+  return urlWith('/recommended', {
+    window: window === 'all' ? undefined : window,
+    page: page > 1 ? page : undefined,
+  });
 }
 
 /** "Because you saved <title>; shared terms: masked, diffusion". */
@@ -68,8 +71,8 @@ export function AnonymousView({ loginHref, signupHref }: { loginHref: string; si
       <h1>Recommended for you</h1>
       <p>
         Paperboy learns what you like from the papers you save to your collections and upvote, and finds more
-        papers like them — each with the reason it was picked. Papers you mark “not interested” teach it what to
-        leave out.
+        papers like them — each with the reason it was picked. Papers you mark “not interested” teach it what
+        to leave out.
       </p>
       <p>
         <a href={loginHref}>Log in</a> or <a href={signupHref}>sign up</a> to get your recommendations.

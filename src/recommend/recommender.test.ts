@@ -12,6 +12,11 @@ describe('labelFeedback', () => {
       { paperId: 'c', kind: 'not-interested', at: '2026-01-05T00:00:00Z' },
       { paperId: 'd', kind: 'not-interested', at: '2026-01-05T00:00:00Z' },
     ]);
-    expect(Object.fromEntries(labels)).toEqual({ a: 'saved', b: 'upvoted', c: 'not-interested', d: 'not-interested' });
+    expect(Object.fromEntries(labels)).toEqual({
+      a: 'saved',
+      b: 'upvoted',
+      c: 'not-interested',
+      d: 'not-interested',
+    });
   });
 });

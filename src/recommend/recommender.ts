@@ -18,7 +18,7 @@ import type { Paper } from '../model/paper.js';
 import type { Store } from '../store/store.js';
 import { CANDIDATE_WORD_LIMITS, candidateWords, isNearDuplicate, type JudgedPaper } from './candidates.js';
 import { explain, type Explanation, type PositiveExample } from './explain.js';
-import { normalizedTitle, type PaperFeatures, type SparseVector, Vectorizer } from './features.js';
+import { normalizedTitle, type SparseVector, Vectorizer } from './features.js';
 import { type LinearModel, score, trainLogistic, TRAINING_OPTIONS, type TrainingExample } from './model.js';
 import type { FeedbackKind, RecommendationFeedback } from './records.js';
 
@@ -29,7 +29,11 @@ export interface RecommenderOptions {
   backgroundSize: number;
   /** Papers fetched from the index and scored by the full model. */
   candidates: number;
-  /** Each "not interested" weighs this many positives (bench/recommend.ts: 3 suppresses the topic best). */
+  /**
+   * Each "not interested" weighs this many positives. More suppresses a declined topic harder (offline, on
+   * held-out topic papers, 3 cut a declined neighbouring topic’s share of the top 50 by two thirds, 1 by 45%) but
+   * lets one "not this paper" outweigh a user's two or three saved papers on the same topic.
+   */
   notInterestedWeight: number;
   /** Users whose models and lists are kept in memory. */
   cachedUsers: number;
@@ -39,17 +43,27 @@ export interface RecommenderOptions {
 export const RECOMMENDER_OPTIONS: RecommenderOptions = {
   sampleSize: 2000,
   backgroundSize: 500,
-  candidates: 250,
-  notInterestedWeight: 3,
-  cachedUsers: 500,
+  candidates: 200,
+  notInterestedWeight: 1,
+  cachedUsers: 100,
   resultTtlMs: 10 * 60_000,
 };
 
 /** The same background for every node and every restart. */
 const SAMPLE_SEED = 0x9e3779b9;
 const CORPUS_CHECK_MS = 60_000;
+/**
+ * Weights kept per model, the largest in magnitude: the background sample gives a model weights for some
+ * 5,000 words, most too small to move a score (the 3,000th is under 0.3% of the largest). Keeping 2,000
+ * bounds the memory and the stored JSON per user.
+ */
+const MODEL_WEIGHTS = 2000;
+
+function strongest(weights: ReadonlyMap<string, number>, count: number): Map<string, number> {
+  return new Map([...weights].sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, count));
+}
 /** Models stored in another format or for another vectorizer are trained again. */
-const MODEL_FORMAT = 1;
+const MODEL_FORMAT = 2;
 
 export interface Recommendation {
   paper: Paper;
@@ -81,7 +95,6 @@ interface Example extends JudgedPaper {
   paperId: string;
   title: string;
   kind: FeedbackKind;
-  words: ReadonlyMap<string, string>;
 }
 
 interface TrainedModel {
@@ -91,6 +104,8 @@ interface TrainedModel {
   iterations: number;
   model: LinearModel;
   examples: Example[];
+  /** The terms of the positive examples as their papers write them, to search for and to show. */
+  words: ReadonlyMap<string, string>;
 }
 
 /** The JSON kept in the store: vectors rounded, maps as entry lists. */
@@ -108,8 +123,8 @@ interface StoredModel {
     kind: FeedbackKind;
     normalizedTitle: string;
     vector: [string, number][];
-    words: [string, string][];
   }[];
+  words: [string, string][];
 }
 
 const rounded = (value: number): number => Math.round(value * 1e6) / 1e6;
@@ -129,8 +144,8 @@ function toStored(trained: TrainedModel): string {
       kind: e.kind,
       normalizedTitle: e.normalizedTitle,
       vector: [...e.vector].map(([f, v]) => [f, rounded(v)]),
-      words: [...e.words],
     })),
+    words: [...trained.words],
   };
   return JSON.stringify(stored);
 }
@@ -145,7 +160,8 @@ function fromStored(json: string): TrainedModel | null {
       trainedAt: stored.trainedAt,
       iterations: stored.iterations,
       model: { weights: new Map(stored.weights), bias: stored.bias },
-      examples: stored.examples.map((e) => ({ ...e, vector: new Map(e.vector), words: new Map(e.words) })),
+      examples: stored.examples.map((e) => ({ ...e, vector: new Map(e.vector) })),
+      words: new Map(stored.words),
     };
   } catch {
     // A model that cannot be read is trained again: it is a cache.
@@ -206,7 +222,10 @@ export class Recommender {
 
   /** The user's recommendations within the window, best first; none until the user saved or upvoted a paper. */
   async recommend(userId: number, window: RecommendWindow, limit: number): Promise<Recommendations> {
-    const [corpus, feedback] = await Promise.all([this.currentCorpus(), this.store.recommendationFeedback(userId)]);
+    const [corpus, feedback] = await Promise.all([
+      this.currentCorpus(),
+      this.store.recommendationFeedback(userId),
+    ]);
     const entry = await this.userEntry(userId, corpus, labelFeedback(feedback));
     const trained = entry.trained;
     if (!trained) return { items: [], positives: 0, negatives: 0 };
@@ -224,13 +243,15 @@ export class Recommender {
   }
 
   /**
-   * The vectorizer and background, fitted again when the corpus has grown or shrunk by a tenth. The corpus
-   * is counted at most once a minute: counting 75,000 rows costs more than a cached answer.
+   * The vectorizer and background, fitted again when the corpus has grown or shrunk by a tenth. A large
+   * corpus is counted at most once a minute (counting 75,000 rows costs more than a cached answer); a
+   * corpus smaller than the sample (a new instance filling up) on every request.
    */
   private async currentCorpus(): Promise<Corpus> {
     const fitted = this.corpus ? await this.corpus.catch(() => null) : null;
     const now = this.now().getTime();
-    if (fitted && now - this.countedAt < CORPUS_CHECK_MS) return fitted;
+    const large = fitted !== null && fitted.papers >= this.options.sampleSize;
+    if (fitted && large && now - this.countedAt < CORPUS_CHECK_MS) return fitted;
     const papers = await this.store.countPapers();
     this.countedAt = now;
     if (fitted && Math.abs(papers - fitted.papers) <= fitted.papers / 10) return fitted;
@@ -298,16 +319,29 @@ export class Recommender {
 
     // Vectors of papers the previous model knew are reused; only new papers are read and vectorized.
     const known = new Map(usable?.examples.map((e) => [e.paperId, e]));
+    const words = new Map(usable?.words);
     const examples = (
       await Promise.all(
         [...labels].map(async ([paperId, kind]): Promise<Example | null> => {
           const reused = known.get(paperId);
           if (reused) return { ...reused, kind };
           const paper = await this.store.getPaper(paperId);
-          return paper ? this.example(paper, kind, corpus.vectorizer.features(paper)) : null;
+          if (!paper) return null;
+          const features = corpus.vectorizer.features(paper);
+          for (const [term, word] of features.words) if (!words.has(term)) words.set(term, word);
+          return {
+            paperId: paper.id,
+            title: paper.title,
+            kind,
+            vector: features.vector,
+            normalizedTitle: normalizedTitle(paper.title),
+          };
         }),
       )
     ).filter((e): e is Example => e !== null);
+    // Only the words of the papers still liked are kept.
+    const liked = examples.filter((e) => e.kind !== 'not-interested');
+    for (const term of words.keys()) if (!liked.some((e) => e.vector.has(term))) words.delete(term);
     const positiveCount = examples.filter((e) => e.kind !== 'not-interested').length;
     if (positiveCount === 0) return { trained: null, feedback: key, lists: new Map() };
 
@@ -327,22 +361,12 @@ export class Recommender {
       feedback: key,
       trainedAt: this.now().toISOString(),
       iterations: model.iterations,
-      model: { weights: model.weights, bias: model.bias },
+      model: { weights: strongest(model.weights, MODEL_WEIGHTS), bias: model.bias },
       examples,
+      words,
     };
     await this.store.saveRecommendationModel(userId, toStored(trained), this.now());
     return { trained, feedback: key, lists: new Map() };
-  }
-
-  private example(paper: Paper, kind: FeedbackKind, features: PaperFeatures): Example {
-    return {
-      paperId: paper.id,
-      title: paper.title,
-      kind,
-      vector: features.vector,
-      words: features.words,
-      normalizedTitle: normalizedTitle(paper.title),
-    };
   }
 
   private async rank(
@@ -352,15 +376,13 @@ export class Recommender {
     limit: number,
   ): Promise<Recommendations> {
     const { model, examples } = trained;
-    const wordOf = (term: string): string | undefined => {
-      for (const example of examples) {
-        if (example.kind === 'not-interested') continue;
-        const word = example.words.get(term);
-        if (word !== undefined) return word;
-      }
-      return undefined;
-    };
-    const words = candidateWords(model.weights, wordOf, (term) => corpus.vectorizer.share(term), CANDIDATE_WORD_LIMITS);
+    const postingsOf = (term: string) => corpus.vectorizer.share(term) * corpus.papers;
+    const words = candidateWords(
+      model.weights,
+      (term) => trained.words.get(term),
+      postingsOf,
+      CANDIDATE_WORD_LIMITS,
+    );
     const candidates = await this.store.recommendationCandidates({
       words,
       from: window.from,
@@ -376,7 +398,9 @@ export class Recommender {
       })
       .sort((a, b) => b.score - a.score || (a.paper.id < b.paper.id ? -1 : 1));
     const positives: PositiveExample[] = examples.flatMap((e) =>
-      e.kind === 'not-interested' ? [] : [{ paperId: e.paperId, title: e.title, kind: e.kind, vector: e.vector }],
+      e.kind === 'not-interested'
+        ? []
+        : [{ paperId: e.paperId, title: e.title, kind: e.kind, vector: e.vector }],
     );
     const shown: JudgedPaper[] = [];
     const picked: typeof scored = [];

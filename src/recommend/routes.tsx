@@ -23,7 +23,9 @@ import {
 import { Recommender } from './recommender.js';
 
 const ParamsSchema = z.object({
-  window: z.enum(['all', 'year', 'month', 'week'], { message: 'must be all, year, month or week' }).default('all'),
+  window: z
+    .enum(['all', 'year', 'month', 'week'], { message: 'must be all, year, month or week' })
+    .default('all'),
   page: wholeNumber(1, RECOMMEND_MAX_PAGES).default(1),
 });
 

@@ -32,7 +32,8 @@ describe('TrendChart', () => {
   it('is an accessible image whose label and title carry every number', async () => {
     const html = await render(counts);
     expect(html).toContain('role="img"');
-    const label = 'Papers matching “masked diffusion” per month: Mar 2025: 2, Apr 2025: 0, May 2025: 8, Jun 2025: 4.';
+    const label =
+      'Papers matching “masked diffusion” per month: Mar 2025: 2, Apr 2025: 0, May 2025: 8, Jun 2025: 4.';
     expect(html).toContain(`aria-label="${label}"`);
     expect(html).toContain(`<title>${label}</title>`);
   });
@@ -49,6 +50,8 @@ describe('TrendChart', () => {
     expect(html).toContain('about 8 papers');
     expect(html).not.toContain('<script>');
     expect(await render({ ...counts, months: [{ month: '2025-03', count: 3 }] })).toBe('<div></div>');
-    expect(await render({ ...counts, months: counts.months.map((m) => ({ ...m, count: 0 })) })).toBe('<div></div>');
+    expect(await render({ ...counts, months: counts.months.map((m) => ({ ...m, count: 0 })) })).toBe(
+      '<div></div>',
+    );
   });
 });

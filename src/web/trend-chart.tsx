@@ -56,12 +56,7 @@ export function TrendChart({ counts, subject }: TrendChartProps) {
   const last = months[months.length - 1]?.month ?? '';
   return (
     <figure class="trend-chart" style="margin: 0 0 16px; color: var(--accent)">
-      <svg
-        role="img"
-        aria-label={label}
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        width="100%"
-      >
+      <svg role="img" aria-label={label} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%">
         <title>{label}</title>
         {months.map((m, i) => {
           const height = m.count === 0 ? 0 : Math.max(1, (m.count / max) * plotHeight);

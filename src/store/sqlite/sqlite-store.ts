@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { isArxivId } from '../../model/arxiv-id.js';
 import { mergePaper } from '../../model/merge.js';
 import type {
   AuditEntry,

@@ -297,7 +297,12 @@ describe('the API as a whole', () => {
     const { status, body } = await getJson('/api/openapi.json');
     expect(status).toBe(200);
     const doc = body as { paths: Record<string, { get: { parameters?: { name: string }[] } }> };
-    expect(Object.keys(doc.paths).sort()).toEqual(['/daily_papers', '/papers/search', '/papers/{id}']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/daily_papers',
+      '/papers/search',
+      '/papers/{id}',
+      '/papers/{id}/similar',
+    ]);
     const names = doc.paths['/daily_papers']!.get.parameters!.map((p) => p.name).sort();
     expect(names).toEqual(['date', 'limit', 'month', 'p', 'sort', 'submitter', 'week']);
   });

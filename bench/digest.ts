@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)] as T;
 
     start = performance.now();
-    const mix = { daily: 0, weekly: 0, category: 0, search: 0 };
+    const mix = { daily: 0, weekly: 0, category: 0, search: 0, personal: 0 };
     const now = new Date();
     for (let i = 0; i < SUBSCRIBERS; i++) {
       const topics: Topic[] = [];

@@ -43,7 +43,8 @@ async function importCorpus(store: PostgresStore) {
   const first = await importFiles(store, [file]);
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSeconds() - cpuBefore;
-  if (first.skipped.length > 0 || first.failed.length > 0) throw new Error('the benchmark file did not import cleanly');
+  if (first.skipped.length > 0 || first.failed.length > 0)
+    throw new Error('the benchmark file did not import cleanly');
   started = performance.now();
   const again = await importFiles(store, [file]);
   const reimportSeconds = (performance.now() - started) / 1000;
@@ -56,7 +57,10 @@ async function importCorpus(store: PostgresStore) {
     seconds: round(seconds),
     papersPerSecond: Math.round(first.inserted / seconds),
     cpuSecondsInNode: round(cpu),
-    reimport: { seconds: round(reimportSeconds), papersPerSecond: Math.round(again.unchanged / reimportSeconds) },
+    reimport: {
+      seconds: round(reimportSeconds),
+      papersPerSecond: Math.round(again.unchanged / reimportSeconds),
+    },
     vacuumAnalyzeSeconds: round(analyzeSeconds),
   };
 }
@@ -84,7 +88,11 @@ async function searchBench(store: PostgresStore) {
     const ordinary: { label: string; kind: string; ms: number }[] = [];
     for (const query of SEARCH_MIX) {
       const ms = await time(query.q, query.filters, query.sort);
-      ordinary.push({ label: `${query.q} ${JSON.stringify(query.filters ?? {})} ${query.sort ?? ''}`, kind: query.kind, ms });
+      ordinary.push({
+        label: `${query.q} ${JSON.stringify(query.filters ?? {})} ${query.sort ?? ''}`,
+        kind: query.kind,
+        ms,
+      });
     }
     const abstracts: number[] = [];
     for (const q of pasted) abstracts.push(await time(q));

@@ -3,50 +3,13 @@
  * → digest send → the digest arrives (both parts, RFC 8058 headers, escaped content) → one-click unsubscribe
  * → the next run sends that address nothing.
  */
-import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDigest } from '../src/mail/digest.js';
 import { outboxFor } from '../src/mail/outbox.js';
 import { testPaper } from './support/temp-app.js';
 import { BASE_URL, createMailTestApp, type MailTestApp, seedPapers } from './support/smtp-app.js';
 import { startSmtpServer, type TestSmtpServer } from './support/smtp.js';
-
-/** A browser's worth of state: cookies, and the `_csrf` field of the last form it loaded. */
-class Visitor {
-  private cookies = new Map<string, string>();
-  csrf = '';
-  constructor(private readonly app: Hono) {}
-
-  async request(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const response = await this.app.request(url.startsWith('http') ? url : `${BASE_URL}${url}`, {
-      ...init,
-      headers,
-    });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';');
-      const eq = pair.indexOf('=');
-      if (eq > 0) this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    return response;
-  }
-
-  async page(url: string): Promise<string> {
-    const response = await this.request(url);
-    const html = await response.text();
-    this.csrf = /name="_csrf" value="([^"]*)"/.exec(html)?.[1] ?? '';
-    return html;
-  }
-
-  async submit(url: string, fields: Record<string, string>): Promise<Response> {
-    return this.request(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: this.csrf, ...fields }).toString(),
-    });
-  }
-}
+import { Visitor } from './support/visitor.js';
 
 const DAY = '2026-11-20';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -59,7 +22,7 @@ describe('email end to end over SMTP', () => {
   beforeAll(async () => {
     smtp = await startSmtpServer();
     env = createMailTestApp(smtp.url);
-    visitor = new Visitor(env.app);
+    visitor = new Visitor(env.app, BASE_URL);
     await seedPapers(env.store, DAY, 12);
     await env.store.upsertPapers([
       testPaper('2611.09999', `Attention ${XSS} is all you need`, DAY, {
@@ -177,7 +140,9 @@ describe('email end to end over SMTP', () => {
     });
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain('not valid');
-    const forgedForm = await new Visitor(env.app).submit('/subscribe', { email: 'csrf@example.org' });
+    const forgedForm = await new Visitor(env.app, BASE_URL).submit('/subscribe', {
+      email: 'csrf@example.org',
+    });
     expect(forgedForm.status).toBe(403);
     await visitor.page('/subscribe');
     const bad = await visitor.submit('/subscribe', { email: 'not an address', daily: '1' });

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { emptyPaper, type PaperInput } from '../src/model/paper.js';
+import { parseQuery } from '../src/search/query.js';
 import { openStore } from '../src/store/open.js';
 import { createPool } from '../src/store/postgres/connection.js';
 import { migrate, MIGRATIONS } from '../src/store/postgres/migrations.js';
@@ -145,6 +146,45 @@ describe('PostgreSQL under concurrent writers', () => {
       expect(await a.votedPaperIds(users[3]?.id ?? 0, ['2503.00001'])).toEqual(new Set(['2503.00001']));
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('PostgreSQL search plans', () => {
+  it('ranks only candidates when a query matches too much, and every match when they do not fill the page', async () => {
+    // Tiny limits make a 40-paper corpus "too big": the plan ranks papers with the rarer word first.
+    const store = new PostgresStore(database.url, {
+      searchLimits: { maxWords: 32, fullPostings: 10, candidatePostings: 5 },
+    });
+    try {
+      await store.upsertPapers(
+        Array.from({ length: 40 }, (_, i) =>
+          paper(`2503.${String(i).padStart(5, '0')}`, {
+            title: i < 3 ? `Sparse routing ${i}` : i < 8 ? `Routing study ${i}` : `Paper ${i}`,
+            abstract: i < 15 ? 'We study routing in networks.' : 'Nothing related here.',
+          }),
+        ),
+      );
+      const search = (q: string, offset: number) =>
+        store.search({ query: parseQuery(q), filters: {}, sort: 'relevance', offset, limit: 10 });
+      // 15 papers have "routing", 3 of them "sparse" too: those are ranked first (the candidates), then
+      // the page fills from the other matches.
+      const page = await search('sparse routing', 0);
+      expect(page.total).toBe(15);
+      expect(page.items).toHaveLength(10);
+      expect(new Set(page.items.slice(0, 3).map((hit) => hit.paper.id))).toEqual(
+        new Set(['2503.00000', '2503.00001', '2503.00002']),
+      );
+      const scores = page.items.map((hit) => hit.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      // A lone frequent word ranks the papers with it in the title (8), and all 15 for a page past them.
+      expect(
+        (await search('routing', 0)).items.slice(0, 8).every((hit) => /routing/i.test(hit.paper.title)),
+      ).toBe(true);
+      const deep = await search('routing', 10);
+      expect({ items: deep.items.length, total: deep.total }).toEqual({ items: 5, total: 15 });
+    } finally {
+      await store.close();
     }
   });
 });

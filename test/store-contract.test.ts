@@ -970,6 +970,43 @@ describe.each([sqliteAdapter(), postgresAdapter()])('Store contract on $name', (
       expect(await store.unsubscribeMail(999, NOW)).toBe(false);
     });
 
+    it('keeps one row per address for account mail, and personal topics in their own digest', async () => {
+      const id = await store.ensureMailAddress('acct@example.org', NOW);
+      expect(await store.ensureMailAddress('acct@example.org', NOW)).toBe(id);
+      // An address with a row only for account mail is pending: it gets no digests.
+      expect(await store.getMailSubscriber(id)).toMatchObject({ status: 'pending', topics: [] });
+      const personal = { type: 'personal', userId: 7 } as const;
+      const { subscriberId, confirmationId } = await store.requestMailSubscription(
+        'acct@example.org',
+        [personal],
+        NOW,
+      );
+      expect(subscriberId).toBe(id);
+      expect((await store.confirmMailSubscription(confirmationId, NOW))?.topics).toEqual([personal]);
+      expect(await store.digestRecipients('personal', 'personal:2026-W47', 0, 10)).toEqual([
+        { id, email: 'acct@example.org', topics: [personal] },
+      ]);
+      expect(await store.digestRecipients('daily', 'daily:2026-11-20', 0, 10)).toEqual([]);
+    });
+
+    it('changes an account email unless another account has it, whatever its case', async () => {
+      const created = await Promise.all(
+        ['mailer', 'other'].map((username) =>
+          store.createUser({
+            username,
+            email: `${username}@example.org`,
+            passwordHash: 'scrypt$hash',
+            createdAt: NOW.toISOString(),
+          }),
+        ),
+      );
+      const [mailer] = created.map((r) => (r.ok ? r.user : null));
+      if (!mailer) throw new Error('no user');
+      expect(await store.setUserEmail(mailer.id, 'OTHER@example.org')).toBe(false);
+      expect(await store.setUserEmail(mailer.id, 'new@example.org')).toBe(true);
+      expect((await store.getUser(mailer.id))?.email).toBe('new@example.org');
+    });
+
     it('reserves each issue once per subscriber and never claims a paper twice', async () => {
       const ids: number[] = [];
       for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) {

@@ -23,7 +23,7 @@ const SAMPLE = 5;
 export function registerDigest(program: Command): void {
   const digest = program
     .command('digest')
-    .description('Email digests: daily and weekly trending papers, alerts');
+    .description('Email digests: daily and weekly trending papers, alerts, personal recommendations');
   digest
     .command('send')
     .description(
@@ -35,7 +35,7 @@ export function registerDigest(program: Command): void {
     .option('--dry-run', 'show who would get what, and send nothing')
     .option(
       '--date <YYYY-MM-DD>',
-      'the day (for weekly: any day of the week) the issue is for (default: today, UTC)',
+      'the day (for weekly and personal: any day of the week) the issue is for (default: today, UTC)',
     )
     .action(async (options: SendOptions) => {
       if (options.date !== undefined && !isValidDay(options.date)) {

@@ -12,11 +12,12 @@ export function utcDay(date: Date): string {
 
 export function issueFor(kind: DigestKind, date: Date): string {
   const day = utcDay(date);
-  return `${kind}:${kind === 'weekly' ? isoWeekOf(day) : day}`;
+  return `${kind}:${kind === 'weekly' || kind === 'personal' ? isoWeekOf(day) : day}`;
 }
 
 /**
- * Whether the schedule sends a digest on a day: daily on weekdays, alerts every day, weekly on Mondays — or
+ * Whether the schedule sends a digest on a day: daily on weekdays, alerts every day, weekly and personal on
+ * Mondays — or
  * on the first day after that the schedule runs, since the issue (the ISO week) is sent once whenever it goes.
  */
 export function isDue(kind: DigestKind, date: Date): boolean {

@@ -24,6 +24,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../model/paper.js';
 import type { Store } from '../store/store.js';
+import { composeAccountMail } from './account-mail.js';
 import { pause, type Lease } from './lease.js';
 import { confirmUrl, listIdFor, messageIdFor, subscriberUrls } from './links.js';
 import type { DeliveryChange, DeliveryFilter, QueuedDelivery } from './records.js';
@@ -126,6 +127,10 @@ export class MessageComposer {
       });
       return { ...base, ...mail };
     }
+    if (row.kind === 'reset' || row.kind === 'email-change') {
+      const mail = await composeAccountMail(this.ctx.store, config, row, row.kind, now);
+      return mail && { ...base, ...mail };
+    }
     const urls = subscriberUrls(config, row.subscriberId, now);
     if (row.kind === 'manage') {
       return {
@@ -167,15 +172,19 @@ export class MessageComposer {
         }
         if (paper) papers.push(paper);
       }
-      if (papers.length > 0) sections.push({ topic, papers });
+      if (papers.length > 0)
+        sections.push({ topic, papers, ...(section.notes ? { notes: section.notes } : {}) });
     }
     return sections;
   }
 }
 
-/** Who may get which kind of message: a pending address only its confirmation link, digests only active ones. */
+/**
+ * Who may get which kind of message: a pending address only its confirmation link, digests only active ones.
+ * Account links go to whoever asked for them, subscribed or not.
+ */
 function mayReceive(row: QueuedDelivery): boolean {
-  if (row.kind === 'confirm') return true;
+  if (row.kind === 'confirm' || row.kind === 'reset' || row.kind === 'email-change') return true;
   if (row.kind === 'manage') return row.subscriberStatus !== 'pending';
   return row.subscriberStatus === 'active';
 }

@@ -68,11 +68,9 @@ export async function planDigest(
     );
     const rows: NewDelivery[] = [];
     for (const recipient of recipients) {
-      const sections = selectDigest(
-        recipient.topics,
-        (t) => candidates.get(t),
-        sent.get(recipient.id) ?? new Set(),
-        limits,
+      const sections = withNotes(
+        selectDigest(recipient.topics, (t) => candidates.get(t), sent.get(recipient.id) ?? new Set(), limits),
+        candidates,
       );
       result.recipients++;
       if (sections.length === 0) {
@@ -108,7 +106,23 @@ export async function nextDigest(
       : (await store.sentMailPapers(kind, new Map([[subscriberId, candidates.paperIds(topics)]]))).get(
           subscriberId,
         );
-  return selectDigest(topics, (t) => candidates.get(t), sent ?? new Set(), SECTION_LIMITS[kind]);
+  return withNotes(
+    selectDigest(topics, (t) => candidates.get(t), sent ?? new Set(), SECTION_LIMITS[kind]),
+    candidates,
+  );
+}
+
+/** Adds why each recommended paper is there; other sections carry no notes. */
+function withNotes(sections: DigestSection[], candidates: CandidateSource): DigestSection[] {
+  return sections.map((section) => {
+    if (section.topic.type !== 'personal') return section;
+    const notes: Record<string, string> = {};
+    for (const paper of section.papers) {
+      const note = candidates.note(section.topic, paper.id);
+      if (note) notes[paper.id] = note;
+    }
+    return { ...section, notes };
+  });
 }
 
 export interface DigestRunOptions {

@@ -14,6 +14,33 @@ export function confirmUrl(config: LinkConfig, confirmationId: number, now: Date
   return `${config.baseUrl}/subscribe/confirm?token=${token}`;
 }
 
+/**
+ * A password-reset link, bound to the password hash it replaces: once the password changes (by this link or
+ * any other way) the link is refused.
+ */
+export function resetUrl(config: LinkConfig, userId: number, passwordHash: string, now: Date): string {
+  const token = signToken(config.secret, 'reset', userId, tokenExpiry('reset', now), passwordHash);
+  return `${config.baseUrl}/password/reset?token=${token}`;
+}
+
+/** What an email-change link is bound to: the address it replaces and the one it sets (so it works once). */
+export function emailChangeBinding(currentEmail: string, newEmail: string): string {
+  return `${currentEmail.toLowerCase()}\n${newEmail.toLowerCase()}`;
+}
+
+/** The link, mailed to the new address, that applies an account's email change. */
+export function emailChangeUrl(
+  config: LinkConfig,
+  userId: number,
+  currentEmail: string,
+  newEmail: string,
+  now: Date,
+): string {
+  const binding = emailChangeBinding(currentEmail, newEmail);
+  const token = signToken(config.secret, 'email', userId, tokenExpiry('email', now), binding);
+  return `${config.baseUrl}/account/email/confirm?${new URLSearchParams({ email: newEmail, token }).toString()}`;
+}
+
 /** Both links of a digest footer share one token: it lets its holder change or stop this subscription. */
 export function subscriberUrls(
   config: LinkConfig,

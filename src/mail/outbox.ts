@@ -1,5 +1,5 @@
 /**
- * Transactional mail (confirmation links, preference links) goes out right after the request that queued
+ * Transactional mail (confirmation links, preference links, password-reset and email-change links) goes out right after the request that queued
  * it, from the serving process, through the same send log as digests: a confirmation queued just before a
  * crash is sent when the process starts again, and a temporary failure is retried with backoff.
  */
@@ -9,7 +9,7 @@ import { JobBusyError, Lease } from './lease.js';
 import type { DeliveryFilter } from './records.js';
 import { createMailTransport } from './transport.js';
 
-const TRANSACTIONAL: DeliveryFilter = { kinds: ['confirm', 'manage'] };
+const TRANSACTIONAL: DeliveryFilter = { kinds: ['confirm', 'manage', 'reset', 'email-change'] };
 /** When another process holds the outbox, look again after this long. */
 const BUSY_RETRY_MS = 30_000;
 

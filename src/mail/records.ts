@@ -19,8 +19,12 @@ export interface MailSubscriber {
   bounceReason: string | null;
 }
 
-/** A confirmation request applies its topics only once its link is followed. */
-export type TransactionalKind = 'confirm' | 'manage';
+/**
+ * A confirmation request applies its topics only once its link is followed. `reset` and `email-change` carry
+ * account links (a password reset; confirming a new address) to whoever asked, whatever their subscription.
+ */
+export type TransactionalKind = 'confirm' | 'manage' | AccountMailKind;
+export type AccountMailKind = 'reset' | 'email-change';
 export type MailKind = DigestKind | TransactionalKind;
 
 /**

@@ -28,6 +28,29 @@ function render(papers: Paper[], kind: 'daily' | 'alerts' = 'daily') {
 }
 
 describe('digest rendering', () => {
+  it('shows why each recommended paper is in a personal digest, escaped, under that paper only', () => {
+    const evil = '<b>x</b>';
+    const mail = new DigestRenderer(BASE).render({
+      kind: 'personal',
+      issue: 'personal:2026-W48',
+      sections: [
+        {
+          topic: { type: 'personal', userId: 3 },
+          papers: [paper({ title: 'First' }), paper({ id: '2611.00002', title: 'Second' })],
+          notes: { '2611.00001': `Because you saved “${evil}”; shared terms: masked` },
+        },
+      ],
+      email: 'ada@example.org',
+      manageUrl: `${BASE}/preferences?token=1.x.y`,
+      unsubscribeUrl: `${BASE}/unsubscribe?token=1.x.y`,
+    });
+    expect(mail.subject).toBe('Recommended for you (week 48): First and 1 more');
+    expect(mail.text).toContain(`Why: Because you saved “${evil}”; shared terms: masked`);
+    expect(mail.text.match(/Why:/g)).toHaveLength(1);
+    expect(mail.html).not.toContain(evil);
+    expect(mail.html).toContain('&lt;b&gt;x&lt;/b&gt;');
+  });
+
   it('escapes everything that comes from a paper, in every place it appears', () => {
     const evil = '<img src=x onerror=alert(1)>';
     const mail = render([

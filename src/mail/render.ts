@@ -30,6 +30,7 @@ const TITLES: Record<DigestKind, string> = {
   daily: 'Trending papers today',
   weekly: 'Trending papers this week',
   alerts: 'New papers for your alerts',
+  personal: 'Recommended for you',
 };
 
 const EXCERPT_CHARS = 320;
@@ -60,7 +61,11 @@ export class DigestRenderer {
 
     const textSections = message.sections.map((section) => {
       const head = withHeadings ? `${describeTopic(section.topic)}\n${'-'.repeat(TEXT_WIDTH / 2)}\n\n` : '';
-      return head + section.papers.map((p, i) => `${i + 1}. ${this.block(p).text}`).join('\n\n');
+      const note = (p: Paper): string => {
+        const why = section.notes?.[p.id];
+        return why ? `\n${wrap(`Why: ${why}`, TEXT_WIDTH, '   ')}` : '';
+      };
+      return head + section.papers.map((p, i) => `${i + 1}. ${this.block(p).text}${note(p)}`).join('\n\n');
     });
     const text = [
       `${heading} · ${label}`,
@@ -81,7 +86,16 @@ export class DigestRenderer {
                 </td>
               </tr>`
             : ''
-        }${section.papers.map((p) => new SafeHtml(this.block(p).html))}`,
+        }${section.papers.map((p) => {
+          const why = section.notes?.[p.id];
+          return html`${new SafeHtml(this.block(p).html)}${
+            why
+              ? html`<tr>
+                  <td style="padding:0 28px 14px;font-size:13px;color:#555"><em>Why:</em> ${why}</td>
+                </tr>`
+              : ''
+          }`;
+        })}`,
     );
     const preheader = papers
       .slice(0, 3)
@@ -130,7 +144,10 @@ export function digestSubject(kind: DigestKind, issue: string, sections: DigestS
   }
   const first = papers[0] ? excerpt(readableLatex(papers[0].title), 80) : '';
   const more = papers.length > 1 ? ` and ${papers.length - 1} more` : '';
-  return `${kind === 'daily' ? 'Trending today' : 'Trending this week'} (${label}): ${first}${more}`;
+  const title = { daily: 'Trending today', weekly: 'Trending this week', personal: 'Recommended for you' }[
+    kind
+  ];
+  return `${title} (${label}): ${first}${more}`;
 }
 
 function topicPhrase(topic: Topic): string {
@@ -350,4 +367,77 @@ export function renderManageLink(input: { baseUrl: string; email: string; manage
     </tr>`,
   );
   return { subject, text, html: page };
+}
+
+/** An account message whose point is one link: a heading, what it is for, the button, and a note. */
+function renderLinkMail(input: {
+  subject: string;
+  preheader: string;
+  heading: string;
+  intro: string;
+  button: string;
+  url: string;
+  note: string;
+}): RenderedMail {
+  const text = [input.intro, '', input.url, '', input.note].join('\n');
+  const page = documentHtml(
+    input.subject,
+    input.preheader,
+    html`<tr>
+      <td style="padding:28px;font-size:15px;line-height:1.6">
+        <h1 style="margin:0 0 12px;font-size:20px">${input.heading}</h1>
+        <p style="margin:0 0 20px">${input.intro}</p>
+        <p style="margin:0 0 20px">
+          <a
+            href="${input.url}"
+            style="display:inline-block;background:#b45309;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:600"
+            >${input.button}</a
+          >
+        </p>
+        <p style="margin:0;font-size:13px;color:#666">${input.note}</p>
+      </td>
+    </tr>`,
+  );
+  return { subject: input.subject, text, html: page };
+}
+
+function validFor(hours: number): string {
+  return hours < 24 ? `${hours} hour${hours === 1 ? '' : 's'}` : `${Math.round(hours / 24)} days`;
+}
+
+/** The link that sets a new password; it works once, and only for a while. */
+export function renderPasswordReset(input: {
+  baseUrl: string;
+  username: string;
+  resetUrl: string;
+  validHours: number;
+}): RenderedMail {
+  return renderLinkMail({
+    subject: 'Reset your Paperboy password',
+    preheader: 'Choose a new password',
+    heading: 'Reset your password',
+    intro: `Someone, hopefully you, asked to reset the password of the Paperboy account ${input.username} at ${input.baseUrl}. To choose a new password, open this link:`,
+    button: 'Choose a new password',
+    url: input.resetUrl,
+    note: `The link works once, for ${validFor(input.validHours)}. If you did not ask for this, ignore this message: your password stays as it is.`,
+  });
+}
+
+/** Sent to the new address: the change applies only when its link is followed. */
+export function renderEmailChange(input: {
+  baseUrl: string;
+  username: string;
+  email: string;
+  confirmUrl: string;
+  validHours: number;
+}): RenderedMail {
+  return renderLinkMail({
+    subject: 'Confirm your new Paperboy email address',
+    preheader: 'Confirm the address of your account',
+    heading: 'Confirm your new address',
+    intro: `The Paperboy account ${input.username} at ${input.baseUrl} asked to use ${input.email} from now on. To confirm, open this link and press the button:`,
+    button: 'Confirm new address',
+    url: input.confirmUrl,
+    note: `The link works for ${validFor(input.validHours)}. If you did not ask for this, ignore this message: nothing changes.`,
+  });
 }

@@ -9,6 +9,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../app.js';
 import { checkRates, type RateRule } from '../community/rate-limit.js';
+import { accountMailRoutes } from './account-routes.js';
 import { csrfToken } from '../web/csrf.js';
 import { renderError, renderPage } from '../web/layout.js';
 import { issueFor } from './calendar.js';
@@ -119,6 +120,8 @@ export function mailRoutes(deps: AppDeps): Hono {
     });
   }
 
+  routes.route('/', accountMailRoutes(deps));
+
   routes.get(MAIL_CSS_URL, (c) => {
     c.header('Cache-Control', 'public, max-age=300');
     return c.body(MAIL_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
@@ -226,7 +229,9 @@ export function mailRoutes(deps: AppDeps): Hono {
       );
       return renderPage(c, page, 400);
     }
-    const subscriber = (await store.setMailTopics(check.id, parsed.topics, now())) ?? current;
+    // The form does not show a personal digest (it is asked for from the account): it stays as it is.
+    const kept = current.topics.filter((t) => t.type === 'personal');
+    const subscriber = (await store.setMailTopics(check.id, [...parsed.topics, ...kept], now())) ?? current;
     const page = (
       <PreferencesPage
         subscriber={subscriber}
@@ -296,7 +301,14 @@ export function mailRoutes(deps: AppDeps): Hono {
   > {
     const kindParam = c.req.query('kind') ?? 'daily';
     if (!(DIGEST_KINDS as readonly string[]).includes(kindParam)) {
-      return { error: await renderError(c, 400, 'Invalid preview', 'kind must be daily, weekly or alerts.') };
+      return {
+        error: await renderError(
+          c,
+          400,
+          'Invalid preview',
+          'kind must be daily, weekly, alerts or personal.',
+        ),
+      };
     }
     const kind = kindParam as DigestKind;
     const query = c.req.query('q') ?? '';
@@ -311,6 +323,9 @@ export function mailRoutes(deps: AppDeps): Hono {
       topics = subscriber?.topics.filter((t) => digestOf(t) === kind) ?? [];
     } else if (kind === 'alerts') {
       topics = [searchTopic(query), categoryTopic(category)].filter((t): t is Topic => t !== null);
+    } else if (kind === 'personal') {
+      // A personal digest is previewed through its subscriber's link (it is made from their library).
+      topics = [];
     } else {
       topics = [{ type: kind }];
     }

@@ -9,6 +9,8 @@ import { type Topic, topicKey } from './topics.js';
 export interface DigestSection {
   topic: Topic;
   papers: Paper[];
+  /** Why a paper is in the section, by paper id (recommendations). */
+  notes?: Record<string, string>;
 }
 
 /** How many papers a section holds at most, and the whole message. */
@@ -53,8 +55,13 @@ export function paperIdsOf(sections: DigestSection[]): string[] {
 export interface StoredSection {
   topic: string;
   papers: string[];
+  notes?: Record<string, string>;
 }
 
 export function toStoredSections(sections: DigestSection[]): StoredSection[] {
-  return sections.map((s) => ({ topic: topicKey(s.topic), papers: s.papers.map((p) => p.id) }));
+  return sections.map((s) => ({
+    topic: topicKey(s.topic),
+    papers: s.papers.map((p) => p.id),
+    ...(s.notes ? { notes: s.notes } : {}),
+  }));
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signToken, tokenExpiry, verifyToken } from './tokens.js';
+import { signToken, tokenExpiry, tokenSubject, verifyToken } from './tokens.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-1234';
 const NOW = new Date('2026-11-26T10:00:00Z');
@@ -31,6 +31,19 @@ describe('mail tokens', () => {
     expect(verifyToken(SECRET, 'confirm', `${id}.zzzzzzz.${mac}`, NOW)).toEqual({
       ok: false,
       reason: 'invalid',
+    });
+  });
+
+  it('works only while the state it is bound to is unchanged', () => {
+    const token = signToken(SECRET, 'reset', 3, tokenExpiry('reset', NOW), 'scrypt$old-hash');
+    expect(tokenSubject(token)).toBe(3);
+    expect(verifyToken(SECRET, 'reset', token, NOW, 'scrypt$old-hash')).toEqual({ ok: true, id: 3 });
+    expect(verifyToken(SECRET, 'reset', token, NOW, 'scrypt$new-hash').ok).toBe(false);
+    expect(verifyToken(SECRET, 'reset', token, NOW).ok).toBe(false);
+    const later = new Date(NOW.getTime() + 2 * 3_600_000);
+    expect(verifyToken(SECRET, 'reset', token, later, 'scrypt$old-hash')).toEqual({
+      ok: false,
+      reason: 'expired',
     });
   });
 

@@ -7,31 +7,53 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'confirm' | 'manage';
+export type TokenPurpose = 'confirm' | 'manage' | 'reset' | 'email';
 
 export type TokenCheck = { ok: true; id: number } | { ok: false; reason: 'invalid' | 'expired' };
 
 const MAC_BYTES = 16;
 const TOKEN = /^([1-9]\d{0,15})\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})$/;
 
-function mac(secret: string, purpose: TokenPurpose, id: number, expires: string): Buffer {
+/**
+ * `binding` ties a token to state it must not outlive: a password-reset link is bound to the password hash it
+ * replaces, so it stops working once the password changes (single use, with nothing stored).
+ */
+function mac(secret: string, purpose: TokenPurpose, id: number, expires: string, binding: string): Buffer {
   return createHmac('sha256', secret)
-    .update(`paperboy-mail\n${purpose}\n${id}\n${expires}`)
+    .update(`paperboy-mail\n${purpose}\n${id}\n${expires}${binding ? `\n${binding}` : ''}`)
     .digest()
     .subarray(0, MAC_BYTES);
 }
 
-export function signToken(secret: string, purpose: TokenPurpose, id: number, expiresAt: Date): string {
+export function signToken(
+  secret: string,
+  purpose: TokenPurpose,
+  id: number,
+  expiresAt: Date,
+  binding = '',
+): string {
   const expires = Math.floor(expiresAt.getTime() / 1000).toString(36);
-  return `${id}.${expires}.${mac(secret, purpose, id, expires).toString('base64url')}`;
+  return `${id}.${expires}.${mac(secret, purpose, id, expires, binding).toString('base64url')}`;
 }
 
-export function verifyToken(secret: string, purpose: TokenPurpose, token: string, now: Date): TokenCheck {
+/** Reads the id a token names without checking it: to look up what it is bound to before verifying. */
+export function tokenSubject(token: string): number | null {
+  const match = TOKEN.exec(token.trim());
+  return match ? Number(match[1]) : null;
+}
+
+export function verifyToken(
+  secret: string,
+  purpose: TokenPurpose,
+  token: string,
+  now: Date,
+  binding = '',
+): TokenCheck {
   const match = TOKEN.exec(token.trim());
   if (!match) return { ok: false, reason: 'invalid' };
   const [, idText = '', expires = '', given = ''] = match;
   const id = Number(idText);
-  const expected = mac(secret, purpose, id, expires);
+  const expected = mac(secret, purpose, id, expires, binding);
   const actual = Buffer.from(given, 'base64url');
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
     return { ok: false, reason: 'invalid' };
@@ -47,6 +69,8 @@ const DAY_MS = 86_400_000;
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   confirm: 3 * DAY_MS,
   manage: 400 * DAY_MS,
+  reset: DAY_MS / 24,
+  email: DAY_MS,
 };
 
 export function tokenExpiry(purpose: TokenPurpose, now: Date): Date {

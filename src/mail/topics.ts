@@ -6,17 +6,22 @@
  *   weekly             trending papers of the week          → the `weekly` digest
  *   category:cs.CL     new papers in a category             → the `alerts` digest (every day)
  *   search:<query>     new papers matching a saved search   → the `alerts` digest (every day)
+ *   personal:<user id> an account's recommendations          → the `personal` digest (weekly)
+ *
+ * A personal topic names the account whose library it is made from; only that account, logged in, can
+ * ask for it (see account-routes.tsx), and the confirmation goes to the account's address.
  */
 import { isSearchable, parseQuery } from '../search/query.js';
 
-export const DIGEST_KINDS = ['daily', 'weekly', 'alerts'] as const;
+export const DIGEST_KINDS = ['daily', 'weekly', 'alerts', 'personal'] as const;
 export type DigestKind = (typeof DIGEST_KINDS)[number];
 
 export type Topic =
   | { type: 'daily' }
   | { type: 'weekly' }
   | { type: 'category'; category: string }
-  | { type: 'search'; query: string };
+  | { type: 'search'; query: string }
+  | { type: 'personal'; userId: number };
 
 /** Saved searches are short queries, not pasted abstracts: every word of one must appear in a match. */
 export const MAX_ALERT_QUERY_LENGTH = 200;
@@ -35,11 +40,15 @@ export function topicKey(topic: Topic): string {
       return `category:${topic.category}`;
     case 'search':
       return `search:${topic.query}`;
+    case 'personal':
+      return `personal:${topic.userId}`;
   }
 }
 
 export function digestOf(topic: Topic): DigestKind {
-  return topic.type === 'daily' || topic.type === 'weekly' ? topic.type : 'alerts';
+  return topic.type === 'daily' || topic.type === 'weekly' || topic.type === 'personal'
+    ? topic.type
+    : 'alerts';
 }
 
 /** The inverse of topicKey for keys this module wrote; null for anything else. */
@@ -47,12 +56,17 @@ export function parseTopicKey(key: string): Topic | null {
   if (key === 'daily' || key === 'weekly') return { type: key };
   if (key.startsWith('category:')) return categoryTopic(key.slice('category:'.length));
   if (key.startsWith('search:')) return searchTopic(key.slice('search:'.length));
+  if (key.startsWith('personal:')) return personalTopic(Number(key.slice('personal:'.length)));
   return null;
 }
 
 export function categoryTopic(input: string): Topic | null {
   const category = input.trim();
   return CATEGORY.test(category) ? { type: 'category', category } : null;
+}
+
+export function personalTopic(userId: number): Topic | null {
+  return Number.isSafeInteger(userId) && userId > 0 ? { type: 'personal', userId } : null;
 }
 
 /** A saved search, normalised so that the same query typed twice is one topic. */
@@ -64,7 +78,7 @@ export function searchTopic(input: string): Topic | null {
 
 /** Topics in a stable order (daily, weekly, categories, searches), duplicates removed. */
 export function normaliseTopics(topics: Topic[]): Topic[] {
-  const order = { daily: 0, weekly: 1, category: 2, search: 3 };
+  const order = { daily: 0, weekly: 1, category: 2, search: 3, personal: 4 };
   const byKey = new Map(topics.map((t) => [topicKey(t), t]));
   return [...byKey.values()].sort(
     (a, b) => order[a.type] - order[b.type] || topicKey(a).localeCompare(topicKey(b)),
@@ -82,5 +96,7 @@ export function describeTopic(topic: Topic): string {
       return `New papers in ${topic.category}`;
     case 'search':
       return `New papers matching “${topic.query}”`;
+    case 'personal':
+      return 'Papers recommended from your library (weekly)';
   }
 }

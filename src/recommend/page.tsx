@@ -108,7 +108,8 @@ export function RecommendedView(props: RecommendedViewProps) {
         {positives > 0 ? (
           <p class="feed-count">
             Learned from {plural(positives, 'paper')} you saved or upvoted
-            {negatives > 0 ? ` and ${plural(negatives, 'paper')} you marked not interested` : ''}.
+            {negatives > 0 ? ` and ${plural(negatives, 'paper')} you marked not interested` : ''}.{' '}
+            <a href="/digest/personal">Get them by email every week</a>
           </p>
         ) : null}
       </section>

@@ -160,6 +160,8 @@ export interface Store {
   listUsers(): Promise<User[]>;
   /** Replaces the password hash and ends every session of the user. */
   setPasswordHash(userId: number, passwordHash: string): Promise<void>;
+  /** Changes the account's email; false when another account has it (regardless of case). */
+  setUserEmail(userId: number, email: string): Promise<boolean>;
   setAdmin(userId: number, isAdmin: boolean): Promise<void>;
   /** True when papers name `username` as their submitter (e.g. imported from Hugging Face). */
   isKnownSubmitter(username: string): Promise<boolean>;
@@ -249,6 +251,11 @@ export interface Store {
   /** The topics a confirmation request asks for, or null for an unknown one. */
   mailConfirmationTopics(confirmationId: number): Promise<Topic[] | null>;
   getMailSubscriber(id: number): Promise<MailSubscriber | null>;
+  /**
+   * The subscriber row of a normalised address, made (pending, no topics: it gets no digests) when it has
+   * none, so account mail (password reset, email change) goes through the same send log.
+   */
+  ensureMailAddress(email: string, now: Date): Promise<number>;
   findMailSubscriber(email: string): Promise<MailSubscriber | null>;
   /** Replaces an active subscriber's topics; with none left, unsubscribes. */
   setMailTopics(subscriberId: number, topics: Topic[], now: Date): Promise<MailSubscriber | null>;

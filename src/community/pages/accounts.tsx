@@ -120,6 +120,9 @@ function LoginForm({ c, login, next, error }: { c: Context; login: string; next:
       <p>
         New here? <a href={`/signup?next=${encodeURIComponent(next)}`}>Create an account</a>
       </p>
+      <p>
+        <a href="/password/forgot">Forgot your password?</a>
+      </p>
     </section>
   );
 }

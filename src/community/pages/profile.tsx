@@ -55,6 +55,12 @@ export function registerProfile(routes: Hono, deps: AppDeps): void {
             : ' · imported submitter, no account here'}
           {account?.suspended ? ' · suspended' : ''}
         </p>
+        {own ? (
+          <p>
+            <a href="/account/email">Change email address</a> ·{' '}
+            <a href="/password/forgot">Reset password by email</a>
+          </p>
+        ) : null}
         {viewer?.isAdmin && account && !own ? (
           <form class="inline-form" method="post" action="/admin/users/suspend">
             <CsrfField token={csrfToken(c)} />

@@ -306,7 +306,12 @@ export function LinkRequestPage(props: { csrf: string; problem?: string; sent?: 
   );
 }
 
-const KIND_LABELS: Record<DigestKind, string> = { daily: 'Daily', weekly: 'Weekly', alerts: 'Alerts' };
+const KIND_LABELS: Record<DigestKind, string> = {
+  daily: 'Daily',
+  weekly: 'Weekly',
+  alerts: 'Alerts',
+  personal: 'For you',
+};
 
 export function PreviewPage(props: {
   kind: DigestKind;

@@ -96,6 +96,17 @@ export abstract class PgCommunity extends PgBase {
     });
   }
 
+  async setUserEmail(userId: number, email: string): Promise<boolean> {
+    if (!isRowId(userId)) return true;
+    try {
+      await this.changes('UPDATE users SET email = $1 WHERE id = $2', [email, userId]);
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err, 'users_email_key')) return false;
+      throw err;
+    }
+  }
+
   async setAdmin(userId: number, isAdmin: boolean): Promise<void> {
     if (!isRowId(userId)) return;
     await this.changes('UPDATE users SET is_admin = $1 WHERE id = $2', [isAdmin, userId]);

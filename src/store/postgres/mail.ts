@@ -138,6 +138,18 @@ export abstract class PgMail extends PgCommunity {
     return row ? topicsFromKeys(JSON.parse(row.topics) as string[]) : null;
   }
 
+  async ensureMailAddress(email: string, now: Date): Promise<number> {
+    const at = now.toISOString();
+    // The no-op update makes RETURNING give the row that exists already, in one statement.
+    const row = await this.row<{ id: number }>(
+      `INSERT INTO mail_subscribers (email, status, created_at, status_changed_at) VALUES ($1, 'pending', $2, $2)
+       ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
+      [email, at],
+    );
+    if (!row) throw new Error('INSERT … RETURNING returned no row');
+    return Number(row.id);
+  }
+
   async getMailSubscriber(id: number): Promise<MailSubscriber | null> {
     if (!isRowId(id)) return null;
     const row = await this.row<SubscriberWithTopics>(`${SUBSCRIBER_SELECT} WHERE s.id = $1`, [id]);

@@ -68,7 +68,7 @@ function paperColumns(papers: PaperInput[]): unknown[][] {
 const unnestPapers = (firstParam: number): string =>
   COLUMNS.map((column, i) => `$${firstParam + i}::${columnType(column)}[]`).join(', ');
 
-const SEARCH_LIMITS: SearchLimits = { maxWords: 32, fullPostings: 12_000, candidatePostings: 5_000 };
+const SEARCH_LIMITS: SearchLimits = { maxWords: 32, fullPostings: 8_000, candidatePostings: 4_000 };
 
 const FEED_ORDER: Record<FeedSort, string> = {
   newest: 'feed_date DESC, pk DESC',
@@ -89,7 +89,14 @@ interface Pending {
  * here; community (community.ts) and mail (mail.ts) below it; connection and migrations in base.ts.
  */
 export class PostgresStore extends PgRecommend implements Store {
-  private readonly termStats = new TermStats(this.pool, TS_CONFIG);
+  private readonly termStats = new TermStats(TS_CONFIG);
+  private readonly searchLimits: SearchLimits;
+
+  /** `searchLimits` bound how many matches a search ranks (see plan()); tests make them tiny. */
+  constructor(connectionString: string, options: { poolSize?: number; searchLimits?: SearchLimits } = {}) {
+    super(connectionString, options);
+    this.searchLimits = options.searchLimits ?? SEARCH_LIMITS;
+  }
 
   async upsertPapers(papers: PaperInput[]): Promise<UpsertSummary> {
     if (papers.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
@@ -261,11 +268,17 @@ export class PostgresStore extends PgRecommend implements Store {
   }
 
   async search(request: SearchRequest): Promise<PageOf<SearchHit>> {
-    const plan = await this.plan(request.query);
-    // Every word is in most papers: relevance cannot tell them apart, the newest come first (as in SQLite).
-    const sort = plan.unranked && request.sort === 'relevance' ? 'newest' : request.sort;
     return this.searching(async (tx) => {
-      const normalized = await normalizeQuery(tx, plan.query, sort === 'relevance', plan.candidates);
+      const plan = await this.plan(tx, request.query);
+      // Every word is in most papers: relevance cannot tell them apart, the newest come first (as in SQLite).
+      const sort = plan.unranked && request.sort === 'relevance' ? 'newest' : request.sort;
+      const normalized = await normalizeQuery(
+        tx,
+        plan.query,
+        sort === 'relevance',
+        plan.candidates,
+        request.query,
+      );
       if (!normalized) return { items: [], total: 0 };
       const page = (narrowed: boolean) => {
         const { sql, params } = searchStatement(normalized, { ...request, sort }, narrowed);
@@ -297,39 +310,43 @@ export class PostgresStore extends PgRecommend implements Store {
    * own: ranking a match costs PostgreSQL more than SQLite (it reads the paper's search vector from the
    * table, where FTS5 reads the index), so fewer matches are ranked in full.
    */
-  private async plan(query: ParsedQuery): Promise<SearchPlan> {
+  private async plan(tx: pg.PoolClient, query: ParsedQuery): Promise<SearchPlan> {
     const words = query.should.filter((word) => !word.prefix).map((word) => word.text);
-    const { documents, frequencies } = await this.termStats.lookup(words);
-    return planSearch(query, (word) => frequencies.get(word.text) ?? 0, documents, SEARCH_LIMITS);
+    const { documents, frequencies } = await this.termStats.lookup(tx, words);
+    return planSearch(query, (word) => frequencies.get(word.text) ?? 0, documents, this.searchLimits);
   }
 
   async similarPapers(id: string, limit: number): Promise<Paper[]> {
     if (limit <= 0) return [];
-    const paper = await this.row<{ pk: number; title: string; abstract: string }>(
-      'SELECT pk, title, abstract FROM papers WHERE id = $1 AND hidden_at IS NULL',
-      [id],
-    );
-    if (!paper) return [];
-    const paperWords = [...tokenize(paper.title), ...tokenize(paper.abstract)];
-    const { documents, frequencies } = await this.termStats.lookup(paperWords);
-    // similar.ts asks by index term (Porter stem); words sharing a stem share their largest count.
-    const byTerm = new Map<string, number>();
-    for (const word of paperWords) {
-      const term = stem(word);
-      byTerm.set(term, Math.max(frequencies.get(word) ?? 0, byTerm.get(term) ?? 0));
-    }
-    const words = distinctiveWords(paper, (term) => byTerm.get(term) ?? 0, documents);
-    const normalized = await normalizeQuery(this.pool, { should: words, must: [], not: [] }, false);
-    if (!normalized) return [];
-    const params = new Params();
-    const query = tsQueryParam(params, normalized.match);
-    const rows = await this.rows<PaperRow>(
-      `SELECT ${paperFields('p')} FROM papers p
-       WHERE ${matchConditions(params, query, {})} AND p.pk <> ${params.add(paper.pk)}
-       ORDER BY ${rankExpression(query)} DESC, p.pk DESC LIMIT ${params.add(limit)}`,
-      params.values,
-    );
-    return rows.map(rowToPaper);
+    return this.searching(async (tx) => {
+      const [paper] = await rowsOf<{ pk: number; title: string; abstract: string }>(
+        tx,
+        'SELECT pk, title, abstract FROM papers WHERE id = $1 AND hidden_at IS NULL',
+        [id],
+      );
+      if (!paper) return [];
+      const paperWords = [...tokenize(paper.title), ...tokenize(paper.abstract)];
+      const { documents, frequencies } = await this.termStats.lookup(tx, paperWords);
+      // similar.ts asks by index term (Porter stem); words sharing a stem share their largest count.
+      const byTerm = new Map<string, number>();
+      for (const word of paperWords) {
+        const term = stem(word);
+        byTerm.set(term, Math.max(frequencies.get(word) ?? 0, byTerm.get(term) ?? 0));
+      }
+      const words = distinctiveWords(paper, (term) => byTerm.get(term) ?? 0, documents);
+      const normalized = await normalizeQuery(tx, { should: words, must: [], not: [] }, false);
+      if (!normalized) return [];
+      const params = new Params();
+      const query = tsQueryParam(params, normalized.match);
+      const rows = await rowsOf<PaperRow>(
+        tx,
+        `SELECT ${paperFields('p')} FROM papers p
+         WHERE ${matchConditions(params, query, {})} AND p.pk <> ${params.add(paper.pk)}
+         ORDER BY ${rankExpression(query)} DESC, p.pk DESC LIMIT ${params.add(limit)}`,
+        params.values,
+      );
+      return rows.map(rowToPaper);
+    });
   }
 
   async categories(): Promise<{ category: string; count: number }[]> {

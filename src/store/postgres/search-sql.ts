@@ -4,7 +4,7 @@ import type { ParsedQuery } from '../../search/query.js';
 import type { SearchFilters, SearchRequest, SearchSort } from '../store.js';
 import { dayCondition, paperFields, rowsOf, TS_CONFIG } from './base.js';
 import type { Queryable } from './connection.js';
-import { allInTitle, toExactPhrase, toTsQuery } from './tsquery.js';
+import { toExactPhrase, toTsQuery } from './tsquery.js';
 
 /** Collects statement parameters and hands out their placeholders. */
 export class Params {
@@ -29,24 +29,28 @@ const RANK_NORMALIZATION = 1 | 32;
 /** Best-ranked matches checked for the exact phrase of the query's words (see searchStatement). */
 const PHRASE_CANDIDATES = 200;
 /** Free words up to which a match with all of them counts extra (see searchStatement). */
-const COORDINATION_MAX_WORDS = 8;
+const COORDINATION_MAX_WORDS = 4;
 const EXACT_CONFIG = 'paperboy_exact';
 
 /** What a search matches and ranks by, as tsquery text normalized by the index's configurations. */
 export interface NormalizedQuery {
   match: string;
-  /** Words one of which a ranked match must have (see search/plan.ts); null to rank every match. */
-  candidates: string | null;
+  /**
+   * Which matches to rank when ranking every one would read too much (see search/plan.ts): those with one
+   * of some words, or with all of some words in the title. Null to rank every match.
+   */
+  candidates: { tsquery: string; inTitle: boolean } | null;
   /** Every free word required, for queries of a few free words; null otherwise. */
   allWords: string | null;
-  /** The free words as a phrase of exact word forms (see toExactPhrase); null when there is none. */
-  phrase: string | null;
+  /** The free words as a phrase of exact word forms (see toExactPhrase), and of their stems; or null. */
+  phrase: { exact: string; stemmed: string } | null;
 }
 
 /**
  * Runs the compiled queries through the text search configurations in a statement of their own, so that
  * the search statement gets them as constants: the planner then estimates their matches from the index
  * statistics (a common word's tens of thousands of rows, not a guess), and nothing parses them per row.
+ * `parsed` is what to match (a search plan's query); `typed`, the query as the person typed it.
  * Null when the query has nothing left to match (no words, or only words too long to index).
  */
 export async function normalizeQuery(
@@ -54,36 +58,44 @@ export async function normalizeQuery(
   parsed: ParsedQuery,
   ranked: boolean,
   candidates: SearchPlan['candidates'] = null,
+  typed: ParsedQuery = parsed,
 ): Promise<NormalizedQuery | null> {
   const match = toTsQuery(parsed);
   if (!match) return null;
-  const coordinated = ranked && parsed.should.length >= 2 && parsed.should.length <= COORDINATION_MAX_WORDS;
+  // The ranking bonuses follow the words as typed, including those too common to match on.
+  const coordinated = ranked && typed.should.length >= 2 && typed.should.length <= COORDINATION_MAX_WORDS;
   const allWords = coordinated
-    ? toTsQuery({ should: [], must: parsed.should.map((word) => [word]), not: [] })
+    ? toTsQuery({ should: [], must: typed.should.map((word) => [word]), not: [] })
     : null;
   const narrowed =
     !ranked || !candidates
       ? null
-      : candidates.mode === 'allInTitle'
-        ? allInTitle(candidates.words)
-        : toTsQuery({ should: candidates.words, must: [], not: [] });
+      : toTsQuery(
+          candidates.mode === 'allInTitle'
+            ? { should: [], must: candidates.words.map((word) => [word]), not: [] }
+            : { should: candidates.words, must: [], not: [] },
+        );
   const [row] = await rowsOf<{
     match: string;
     candidates: string | null;
     all_words: string | null;
     phrase: string | null;
+    stemmed_phrase: string | null;
   }>(
     db,
     `SELECT to_tsquery('${TS_CONFIG}', $1)::text AS match, to_tsquery('${TS_CONFIG}', $2)::text AS candidates,
-            to_tsquery('${TS_CONFIG}', $3)::text AS all_words, to_tsquery('${EXACT_CONFIG}', $4)::text AS phrase`,
-    [match, narrowed, allWords, ranked ? toExactPhrase(parsed) : null],
+            to_tsquery('${TS_CONFIG}', $3)::text AS all_words, to_tsquery('${EXACT_CONFIG}', $4)::text AS phrase,
+            to_tsquery('${TS_CONFIG}', $4)::text AS stemmed_phrase`,
+    [match, narrowed, allWords, ranked ? toExactPhrase(typed) : null],
   );
   if (!row?.match) return null;
   return {
     match: row.match,
-    candidates: row.candidates || null,
+    candidates: row.candidates
+      ? { tsquery: row.candidates, inTitle: candidates?.mode === 'allInTitle' }
+      : null,
     allWords: row.all_words || null,
-    phrase: row.phrase || null,
+    phrase: row.phrase && row.stemmed_phrase ? { exact: row.phrase, stemmed: row.stemmed_phrase } : null,
   };
 }
 
@@ -97,15 +109,17 @@ export function rankExpression(query: string): string {
 }
 
 /**
- * The relevance of a match: ts_rank_cd of the query (cover density: more and closer matches, in better
- * fields, rank higher), plus, for queries of a few free words, the rank of all of them together, so
- * that a paper with every word beats one repeating a single word.
+ * The relevance of a match, in tiers: below 1, ts_rank_cd of the query (cover density: more and closer
+ * matches, in better fields, rank higher); from 1, for a query of a few free words, papers with every
+ * one of them, ranked on all of them together, so that a paper with every word beats one repeating a
+ * single word. Which papers have every word comes from the GIN index: each paper's search vector is
+ * read once, for one ts_rank_cd, as reading it is most of what ranking costs.
  */
 function relevanceExpression(params: Params, query: string, normalized: NormalizedQuery): string {
-  const base = rankExpression(query);
-  return normalized.allWords
-    ? `(${base} + ${rankExpression(tsQueryParam(params, normalized.allWords))}) / 2`
-    : base;
+  if (!normalized.allWords) return rankExpression(query);
+  const allWords = tsQueryParam(params, normalized.allWords);
+  return `CASE WHEN p.pk IN (SELECT pk FROM papers WHERE search_vector @@ ${allWords})
+            THEN 1 + ${rankExpression(allWords)} ELSE ${rankExpression(query)} END`;
 }
 
 /** Conditions on `papers p` for visible papers matching `query` (a tsQueryParam) and the filters. */
@@ -156,7 +170,8 @@ export interface SearchRow {
  *
  * Ranking works on stems, so `masked diffusion` also matches `masking diffusion` as closely. Among the
  * best-ranked matches, papers holding the free words as typed, in order, come first: those with that
- * exact phrase in the title, then those with it in the abstract (ranks are below 1, the bonuses 2 and 1).
+ * exact phrase in the title, then those with it in the abstract (bonuses of 2 and 1 above the relevance
+ * tiers, which stay below 2).
  * The query as typed is the strongest sign of what the person looks for.
  */
 export function searchStatement(
@@ -168,30 +183,43 @@ export function searchStatement(
   const query = tsQueryParam(params, normalized.match);
   const where = matchConditions(params, query, request.filters);
   const order = SEARCH_ORDER[request.sort];
-  let ranked = 'matched';
-  let ranking = '';
-  if (request.sort === 'relevance') {
-    const candidates =
-      narrowed && normalized.candidates
-        ? matchConditions(
-            params,
-            `(${query} && ${tsQueryParam(params, normalized.candidates)})`,
-            request.filters,
-          )
-        : where;
-    ranking = `, scored AS (
+  const { candidates, phrase } = normalized;
+  let ctes: string;
+  let ranked: string;
+  let total: string;
+  if (request.sort !== 'relevance') {
+    ctes = `matched AS (SELECT p.pk, p.feed_date, p.upvotes, 0 AS score FROM papers p WHERE ${where})`;
+    ranked = 'matched';
+    total = 'SELECT count(*) FROM matched';
+  } else {
+    const rankedMatches =
+      !narrowed || !candidates
+        ? where
+        : candidates.inTitle
+          ? `p.title_vector @@ ${tsQueryParam(params, candidates.tsquery)} AND ${where}`
+          : matchConditions(
+              params,
+              `(${query} && ${tsQueryParam(params, candidates.tsquery)})`,
+              request.filters,
+            );
+    ctes = `scored AS (
         SELECT p.pk, p.feed_date, p.upvotes, ${relevanceExpression(params, query, normalized)} AS score
-        FROM papers p WHERE ${candidates}
+        FROM papers p WHERE ${rankedMatches}
       )`;
     ranked = 'scored';
-    if (normalized.phrase) {
-      const phrase = tsQueryParam(params, normalized.phrase);
-      ranking += `, phrased AS (
-          SELECT best.pk, CASE WHEN to_tsvector('${EXACT_CONFIG}', p.title) @@ ${phrase} THEN 2
-                               WHEN to_tsvector('${EXACT_CONFIG}', p.abstract) @@ ${phrase} THEN 1
+    // Ranking every match counts them too; a narrowed ranking leaves the others to count apart.
+    total =
+      rankedMatches === where
+        ? 'SELECT count(*) FROM scored'
+        : `SELECT count(*) FROM papers p WHERE ${where}`;
+    if (phrase) {
+      // Only papers with the phrase's stems can hold its exact words: the others are not read again.
+      ctes += `, phrased AS MATERIALIZED (
+          SELECT best.pk, CASE WHEN to_tsvector('${EXACT_CONFIG}', p.title) @@ ${tsQueryParam(params, phrase.exact)} THEN 2
+                               WHEN to_tsvector('${EXACT_CONFIG}', p.abstract) @@ ${tsQueryParam(params, phrase.exact)} THEN 1
                                ELSE 0 END AS bonus
           FROM (SELECT pk FROM scored ORDER BY score DESC LIMIT ${PHRASE_CANDIDATES}) AS best
-          JOIN papers p ON p.pk = best.pk
+          JOIN papers p ON p.pk = best.pk WHERE p.search_vector @@ ${tsQueryParam(params, phrase.stemmed)}
         ), boosted AS (
           SELECT s.pk, s.feed_date, s.upvotes, s.score + coalesce(ph.bonus, 0) AS score
           FROM scored s LEFT JOIN phrased ph ON ph.pk = s.pk
@@ -200,14 +228,11 @@ export function searchStatement(
     }
   }
   const sql = `
-    WITH matched AS (
-      SELECT p.pk, p.feed_date, p.upvotes, 0 AS score FROM papers p WHERE ${where}
-    )${ranking}, page AS (
+    WITH ${ctes}, page AS (
       SELECT pk, score, row_number() OVER (ORDER BY ${order}) AS ord FROM ${ranked}
       ORDER BY ${order} LIMIT ${params.add(request.limit)} OFFSET ${params.add(request.offset)}
     )
-    SELECT (SELECT count(*) FROM matched) AS total, (SELECT count(*) FROM ${ranked}) AS ranked, page.score,
-      ${paperFields('p')},
+    SELECT (${total}) AS total, (SELECT count(*) FROM ${ranked}) AS ranked, page.score, ${paperFields('p')},
       ts_headline('${TS_CONFIG}', translate(p.title, ${params.add(MARKS)}, ''), ${query}, ${params.add(TITLE_OPTIONS)}) AS title_hl,
       ts_headline('${TS_CONFIG}', translate(p.abstract, ${params.add(MARKS)}, ''), ${query}, ${params.add(SNIPPET_OPTIONS)}) AS snippet
     FROM (SELECT 1) AS always LEFT JOIN (page JOIN papers p ON p.pk = page.pk) ON true

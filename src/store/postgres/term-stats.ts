@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import { rowsOf } from './base.js';
+import type { Queryable } from './connection.js';
 
 // A vocabulary is large but bounded (≈ 150,000 distinct words over all of arXiv's abstracts).
 const MAX_CACHED_WORDS = 200_000;
@@ -17,20 +17,21 @@ export class TermStats {
   private documentCount = 0;
   private readonly frequencies = new Map<string, number>();
 
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly config: string,
-  ) {}
+  constructor(private readonly config: string) {}
 
   /** Papers in the store and, for each word (lower case, as tokenize yields it), the papers holding it. */
-  async lookup(words: string[]): Promise<{ documents: number; frequencies: Map<string, number> }> {
+  /** `db` should be a search session (see PgBase.searching), whose plans take words from the GIN index. */
+  async lookup(
+    db: Queryable,
+    words: string[],
+  ): Promise<{ documents: number; frequencies: Map<string, number> }> {
     const [head] = await rowsOf<{ generation: number | null }>(
-      this.pool,
+      db,
       'SELECT max(pk) AS generation FROM papers',
     );
     const generation = head?.generation ?? 0;
     if (generation !== this.generation) {
-      const [count] = await rowsOf<{ n: number }>(this.pool, 'SELECT count(*) AS n FROM papers');
+      const [count] = await rowsOf<{ n: number }>(db, 'SELECT count(*) AS n FROM papers');
       this.generation = generation;
       this.documentCount = count?.n ?? 0;
       this.frequencies.clear();
@@ -39,7 +40,7 @@ export class TermStats {
     const missing = [...new Set(words)].filter((word) => !this.frequencies.has(word));
     if (missing.length > 0) {
       const rows = await rowsOf<{ word: string; documents: number }>(
-        this.pool,
+        db,
         `WITH stats AS (
            SELECT most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS shares FROM pg_stats
            WHERE schemaname = current_schema() AND tablename = 'papers' AND attname = 'search_vector'

@@ -42,10 +42,3 @@ export function toExactPhrase(query: ParsedQuery, maxWords = 4): string | null {
 export function titleOrAbstractWord(text: string): string {
   return `${operand({ text, prefix: false })}:AB`;
 }
-
-/** Every word, each in the title (label A, see migrations). */
-export function allInTitle(words: QueryWord[]): string | null {
-  return words.length === 0
-    ? null
-    : words.map((word) => `${operand(word)}${word.prefix ? 'A' : ':A'}`).join(' & ');
-}

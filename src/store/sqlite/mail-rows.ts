@@ -86,4 +86,4 @@ export const DELIVERY_STATUSES: DeliveryStatus[] = [
 ];
 
 /** Digest kinds, whose queued rows an unsubscribe or a bounce cancels (a confirmation link still goes out). */
-export const DIGEST_KINDS_SQL = `('daily', 'weekly', 'alerts')`;
+export const DIGEST_KINDS_SQL = `('daily', 'weekly', 'alerts', 'personal')`;

@@ -340,5 +340,25 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX paper_facets_by_upvotes ON paper_facets (upvotes, feed_date, pk);
     `,
   },
+  // --- mail ---
+  {
+    version: 8,
+    name: 'mail: personal digests',
+    sql: `
+      -- SQLite cannot change a CHECK constraint: the table is built again with 'personal' allowed.
+      CREATE TABLE mail_topics_v8 (
+        subscriber_id INTEGER NOT NULL REFERENCES mail_subscribers (id) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        digest TEXT NOT NULL CHECK (digest IN ('daily', 'weekly', 'alerts', 'personal')),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (subscriber_id, topic)
+      ) WITHOUT ROWID;
+      INSERT INTO mail_topics_v8 (subscriber_id, topic, digest, created_at)
+        SELECT subscriber_id, topic, digest, created_at FROM mail_topics;
+      DROP TABLE mail_topics;
+      ALTER TABLE mail_topics_v8 RENAME TO mail_topics;
+      CREATE INDEX mail_topics_by_digest ON mail_topics (digest, subscriber_id);
+    `,
+  },
   // Reserved: version 2 harvest state, version 3 community, version 4 mail. Add yours in that order.
 ];

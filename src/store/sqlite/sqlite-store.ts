@@ -612,6 +612,16 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async setUserEmail(userId: number, email: string): Promise<boolean> {
+    try {
+      this.db.prepare('UPDATE users SET email = ? WHERE id = ?').run(email, userId);
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err, 'users.email')) return false;
+      throw err;
+    }
+  }
+
   async setAdmin(userId: number, isAdmin: boolean): Promise<void> {
     this.db.prepare('UPDATE users SET is_admin = ? WHERE id = ?').run(isAdmin ? 1 : 0, userId);
   }
@@ -1060,6 +1070,19 @@ export class SqliteStore implements Store {
     const row = this.mailSql('SELECT * FROM mail_subscribers WHERE id = ?').get(id) as
       SubscriberRow | undefined;
     return row ? this.subscriberWithTopics(row) : null;
+  }
+
+  async ensureMailAddress(email: string, now: Date): Promise<number> {
+    const at = now.toISOString();
+    return this.db
+      .transaction(() => {
+        this.mailSql(
+          `INSERT INTO mail_subscribers (email, status, created_at, status_changed_at) VALUES (?, 'pending', ?, ?)
+             ON CONFLICT (email) DO NOTHING`,
+        ).run(email, at, at);
+        return this.mailSql('SELECT id FROM mail_subscribers WHERE email = ?').pluck().get(email) as number;
+      })
+      .immediate();
   }
 
   async findMailSubscriber(email: string): Promise<MailSubscriber | null> {

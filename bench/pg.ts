@@ -124,13 +124,13 @@ async function main(): Promise<void> {
   const scratch = values.url ? null : await createScratchDatabase();
   const store = new PostgresStore(values.url ?? scratch?.url ?? '');
   try {
-    const { rows } = await store.pool.query<{ version: string }>('SHOW server_version');
+    const { rows } = await store.pool.query<{ server_version: string }>('SHOW server_version');
     const imported = scratch ? await importCorpus(store) : null;
     const search = await searchBench(store);
     console.log(
       JSON.stringify(
         {
-          database: `PostgreSQL ${rows[0]?.version ?? '?'}`,
+          database: `PostgreSQL ${rows[0]?.server_version ?? '?'}`,
           papers: await store.countPapers(),
           import: imported,
           search,

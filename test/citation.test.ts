@@ -6,22 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseBibtex } from '@retorquere/bibtex-parser';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { testPaper } from './support/temp-app.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const TITLE = 'Curly {braces}, 100% & "naïve" Café <b>: costs $5 #1 per_token';
 const AUTHORS = ['Zoë Ørsted', 'Jürgen Müller', 'Research and Development Team'];
@@ -56,7 +47,7 @@ beforeAll(async () => {
     }),
     testPaper('pb-0123456789ab', 'A paper not on arXiv', '2025-03-14', { categories: [] }),
   ]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

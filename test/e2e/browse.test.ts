@@ -7,23 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fromArxivListing } from '../../src/ingest/formats/arxiv-listing.js';
 import { createLogger } from '../../src/log.js';
 import { sharedPath } from '../support/shared.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface ListingRecord {
   id: string;
@@ -78,7 +69,7 @@ beforeAll(async () => {
   // The importer's own record mapping, so the pages show what an import of the listing stores.
   const report = await server.store.upsertPapers(records.map((record) => fromArxivListing(record)));
   expect(report.inserted).toBe(records.length);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

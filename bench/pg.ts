@@ -11,58 +11,20 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { importFiles } from '../src/ingest/import.js';
-import { mean, percentile } from '../src/search/metrics.js';
 import { parseQuery } from '../src/search/query.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { createScratchDatabase } from '../test/support/pg.js';
-import { sharedPath } from '../test/support/shared.js';
-import { SEARCH_MIX } from './search.js';
+import { timeImport } from './import.js';
+import { SEARCH_MIX, summarize } from './search.js';
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
-function cpuSeconds(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-}
-
-function summarize(samples: number[]) {
-  return {
-    queries: samples.length,
-    p50: round(percentile(samples, 50)),
-    p99: round(percentile(samples, 99)),
-    mean: round(mean(samples)),
-    max: round(Math.max(0, ...samples)),
-  };
-}
-
 async function importCorpus(store: PostgresStore) {
-  const file = sharedPath('corpus/arxiv-listings-2025-2026.jsonl.gz');
-  const cpuBefore = cpuSeconds();
-  let started = performance.now();
-  const first = await importFiles(store, [file]);
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds() - cpuBefore;
-  if (first.skipped.length > 0 || first.failed.length > 0)
-    throw new Error('the benchmark file did not import cleanly');
-  started = performance.now();
-  const again = await importFiles(store, [file]);
-  const reimportSeconds = (performance.now() - started) / 1000;
+  const timed = await timeImport(store);
   // What autovacuum does shortly after a bulk load; timed apart so that it is not taken for search time.
-  started = performance.now();
+  const started = performance.now();
   await store.pool.query('VACUUM ANALYZE');
-  const analyzeSeconds = (performance.now() - started) / 1000;
-  return {
-    papers: await store.countPapers(),
-    seconds: round(seconds),
-    papersPerSecond: Math.round(first.inserted / seconds),
-    cpuSecondsInNode: round(cpu),
-    reimport: {
-      seconds: round(reimportSeconds),
-      papersPerSecond: Math.round(again.unchanged / reimportSeconds),
-    },
-    vacuumAnalyzeSeconds: round(analyzeSeconds),
-  };
+  return { ...timed, vacuumAnalyzeSeconds: round((performance.now() - started) / 1000) };
 }
 
 /** The ten pasted abstracts of bench/search.ts: long abstracts spread over the corpus, cut to 250 words. */

@@ -263,7 +263,7 @@ export interface SearchBenchResult {
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
-function summarize(samples: number[]): LatencySummary {
+export function summarize(samples: number[]): LatencySummary {
   return {
     queries: samples.length,
     p50: round(percentile(samples, 50)),

@@ -25,7 +25,7 @@ import { issueFor } from '../src/mail/calendar.js';
 import type { PaperInput } from '../src/model/paper.js';
 import { deliverQueued, type MailContext } from '../src/mail/deliver.js';
 import { planDigest } from '../src/mail/digest.js';
-import { Lease } from '../src/mail/lease.js';
+import { Lease } from '../src/ops/lease.js';
 import { subscriberUrls } from '../src/mail/links.js';
 import { DigestRenderer } from '../src/mail/render.js';
 import { DIGEST_KINDS, type Topic } from '../src/mail/topics.js';

@@ -49,6 +49,11 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a UTC time of day HH:MM, e.g. 07:00' })
     .optional(),
+  PAPERBOY_DIGEST_TICK_MS: z.coerce
+    .number({ message: 'must be a number' })
+    .int()
+    .min(100, { message: 'must be at least 100' })
+    .default(60_000),
 });
 
 export interface Config {
@@ -90,6 +95,11 @@ export interface MailConfig {
   ratePerSecond: number;
   /** UTC time of day (HH:MM) at which `serve` sends the digests that are due; null: no schedule. */
   digestAt: string | null;
+  /**
+   * How often the schedule looks for due digests, and so how soon after a node died another one carries on
+   * with the issue it was sending.
+   */
+  digestTickMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -104,6 +114,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  if (c.DATABASE_URL && !c.PAPERBOY_SECRET) {
+    // A secret generated per machine would make each node reject the others' forms and mail links.
+    throw new ConfigError(
+      'Invalid configuration: PAPERBOY_SECRET must be set with DATABASE_URL, the same on every node ' +
+        '(32+ characters, e.g. from `openssl rand -hex 32`)',
+    );
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -121,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `Paperboy <paperboy@${mailDomain(c.PAPERBOY_BASE_URL ?? `http://${c.HOST}`)}>`,
       ratePerSecond: c.PAPERBOY_MAIL_RATE,
       digestAt: c.PAPERBOY_DIGEST_AT ?? null,
+      digestTickMs: c.PAPERBOY_DIGEST_TICK_MS,
     },
     arxiv: {
       apiUrl: c.ARXIV_API_URL,

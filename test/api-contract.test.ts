@@ -33,7 +33,7 @@ let t: TempApp;
 let doc: Document;
 
 beforeAll(async () => {
-  t = createTempApp();
+  t = await createTempApp();
   const items = JSON.parse(
     readFileSync(sharedPath('fixtures', 'hf-daily-papers-api', '2024-06-14.json'), 'utf8'),
   ) as Json[];

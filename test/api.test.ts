@@ -96,7 +96,7 @@ async function getList(path: string): Promise<JsonObject[]> {
 const paperOf = (item: JsonObject) => item.paper as JsonObject;
 
 beforeAll(async () => {
-  t = createTempApp();
+  t = await createTempApp();
   // The importer's own record mapping, so the API sees exactly what an import of these files stores.
   const report = await t.store.upsertPapers(allFixtureItems.map((item) => fromHfDaily(item)));
   expect(report.inserted).toBe(allFixtureItems.length);

@@ -2,9 +2,6 @@
  * Citation tools: Google Scholar meta tags as a browser parses them, `/papers/:id.bib` read back by a real
  * BibTeX parser, `/papers/:id.md`, and the "Copy BibTeX" button in real Chromium.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parse as parseBibtex } from '@retorquere/bibtex-parser';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium } from './support/browser.js';
@@ -13,20 +10,21 @@ import { startServer, type RunningServer } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { testPaper } from './support/temp-app.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 const TITLE = 'Curly {braces}, 100% & "naïve" Café <b>: costs $5 #1 per_token';
 const AUTHORS = ['Zoë Ørsted', 'Jürgen Müller', 'Research and Development Team'];
 
-let dir: string;
+let database: TestDatabase | undefined;
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'paperboy-citation-'));
+  database = await createTestDatabase();
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    PAPERBOY_DB: path.join(dir, 'paperboy.db'),
+    ...database.env,
     PAPERBOY_DEMO: '0',
     PAPERBOY_BASE_URL: 'https://papers.example.org',
   });
@@ -53,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await database?.close();
 });
 
 async function openPage(paperPath: string): Promise<{ page: Page; errors: string[] }> {

@@ -1,16 +1,15 @@
 /** `paperboy user …` run as a real process (the compiled CLI) against a temp database. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCredentials } from '../src/community/accounts.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'paperboy.js');
-let dir: string;
-let db: string;
+let database: TestDatabase;
 
 function paperboy(
   args: string[],
@@ -18,7 +17,7 @@ function paperboy(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, PAPERBOY_DB: db, PAPERBOY_DEMO: '0', LOG_LEVEL: 'silent' },
+      env: { ...process.env, ...database.env, PAPERBOY_DEMO: '0', LOG_LEVEL: 'silent' },
     });
     let stdout = '';
     let stderr = '';
@@ -29,23 +28,18 @@ function paperboy(
   });
 }
 
-async function withStore<T>(run: (store: SqliteStore) => Promise<T>): Promise<T> {
-  const store = new SqliteStore(db);
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
+/** The database as another process sees it, between CLI runs. */
+function withStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
+  return run(database.store);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'user.js'))) {
     throw new Error('dist/ is missing: run `npm run build` before these tests (npm test does)');
   }
-  dir = mkdtempSync(join(tmpdir(), 'paperboy-user-cli-'));
-  db = join(dir, 'paperboy.db');
+  database = await createTestDatabase();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => database.close());
 
 describe('paperboy user', () => {
   it('creates an admin with the password from standard input, and lists accounts', async () => {

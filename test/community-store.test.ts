@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../src/community/model.js';
 import { emptyPaper, type PaperInput } from '../src/model/paper.js';
 import { trendingScore } from '../src/rank/trending.js';
 import { parseQuery } from '../src/search/query.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 const NOW = new Date('2026-03-12T10:00:00Z');
-let dir: string;
-let store: SqliteStore;
+let database: TestDatabase;
+let store: Store;
 
 function paper(id: string, feedDate: string, extra: Partial<PaperInput> = {}): PaperInput {
   return { ...emptyPaper(id, `Paper ${id} about masked diffusion`, feedDate), version: 1, ...extra };
@@ -27,13 +25,12 @@ async function user(username: string): Promise<User> {
   return result.user;
 }
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'paperboy-community-'));
-  store = new SqliteStore(join(dir, 'test.db'));
+beforeEach(async () => {
+  database = await createTestDatabase();
+  store = database.store;
 });
 afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await database.close();
 });
 
 describe('accounts', () => {

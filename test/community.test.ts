@@ -1,19 +1,18 @@
 /**
- * The community over real HTTP: a Paperboy server on a fresh SQLite file, arXiv look-ups answered by the
- * replay server from recorded responses. Security first: CSRF, other people's comments, login limits,
- * cookie flags, no plain passwords at rest.
+ * The community over real HTTP: a Paperboy server on a fresh database (SQLite or PostgreSQL), arXiv
+ * look-ups answered by the replay server from recorded responses. Security first: CSRF, other people's
+ * comments, login limits, cookie flags, no plain passwords at rest.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, startServer, type RunningServer } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { trendingBreakdown } from '../src/rank/trending.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { arxivApiReplay, startReplayServer, type ReplayServer } from './support/replay-server.js';
 import { testPaper } from './support/temp-app.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 /** A cookie-keeping HTTP client that follows no redirects, so tests see every 303. */
 class Client {
@@ -67,7 +66,7 @@ class Client {
   }
 }
 
-let dir: string;
+let database: TestDatabase;
 let server: RunningServer;
 let arxiv: ReplayServer;
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -75,10 +74,10 @@ const TODAY = new Date().toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'paperboy-community-http-'));
+  database = await createTestDatabase();
   arxiv = await startReplayServer(arxivApiReplay());
   const config = loadConfig({
-    PAPERBOY_DB: path.join(dir, 'paperboy.db'),
+    ...database.env,
     PAPERBOY_DEMO: '0',
     PORT: '0',
     ARXIV_API_URL: `${arxiv.url}/api/query`,
@@ -96,8 +95,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   await arxiv.close();
-  rmSync(dir, { recursive: true, force: true });
+  await database.close();
 });
+
+/** Whether the text is stored anywhere: in the SQLite files, or in any row of any PostgreSQL table. */
+async function databaseHolds(text: string): Promise<boolean> {
+  if (database.backend === 'sqlite') {
+    const files = readdirSync(database.dir).filter((f) => f.startsWith('paperboy.db'));
+    expect(files.length).toBeGreaterThan(0);
+    return files.some((file) => readFileSync(path.join(database.dir, file)).includes(Buffer.from(text)));
+  }
+  const tables = await database.sql<{ name: string }>(
+    "SELECT format('%I', tablename) AS name FROM pg_tables WHERE schemaname = current_schema()",
+  );
+  expect(tables.length).toBeGreaterThan(0);
+  for (const { name } of tables) {
+    const [found] = await database.sql<{ n: number }>(
+      `SELECT count(*) AS n FROM ${name} AS r WHERE strpos(row_to_json(r)::text, ?) > 0`,
+      [text],
+    );
+    if (found?.n !== 0) return true;
+  }
+  return false;
+}
 
 describe('accounts', () => {
   it('signs up with a session cookie that is HttpOnly, SameSite=Lax and not readable by scripts', async () => {
@@ -114,12 +134,13 @@ describe('accounts', () => {
   });
 
   it('marks cookies Secure with the __Host- prefix behind HTTPS', async () => {
+    const other = await createTestDatabase();
     const config = loadConfig({
-      PAPERBOY_DB: path.join(dir, 'https.db'),
+      ...other.env,
       PAPERBOY_DEMO: '0',
       PAPERBOY_BASE_URL: 'https://papers.example.org',
     });
-    const store = new SqliteStore(config.databasePath);
+    const { store } = other;
     const app = createApp({ store, config, logger: createLogger('silent') });
     try {
       const form = await app.request('/signup');
@@ -146,23 +167,20 @@ describe('accounts', () => {
       expect(session).toMatch(/HttpOnly/i);
       expect(session).toMatch(/SameSite=Lax/i);
     } finally {
-      await store.close();
+      await other.close();
     }
   });
 
-  it('keeps no plain password anywhere in the database files', async () => {
+  it('keeps no plain password anywhere in the database', async () => {
     const password = 'plain text would be a disaster 42';
     expect((await new Client(server.url).signup('pwcheck', password)).status).toBe(303);
-    const files = readdirSync(dir).filter((f) => f.startsWith('paperboy.db'));
-    expect(files.length).toBeGreaterThan(0);
-    for (const file of files) {
-      expect(readFileSync(path.join(dir, file)).includes(Buffer.from(password))).toBe(false);
-    }
-    const stored = (server.store as SqliteStore).db
-      .prepare('SELECT password_hash FROM users WHERE username = ?')
-      .pluck()
-      .get('pwcheck') as string;
-    expect(stored).toMatch(/^scrypt\$15\$8\$1\$[A-Za-z0-9+/=]{20,}\$[A-Za-z0-9+/=]{40,}$/);
+    expect(await databaseHolds('pwcheck')).toBe(true);
+    expect(await databaseHolds(password)).toBe(false);
+    const [stored] = await database.sql<{ hash: string }>(
+      'SELECT password_hash AS hash FROM users WHERE username = ?',
+      ['pwcheck'],
+    );
+    expect(stored?.hash).toMatch(/^scrypt\$15\$8\$1\$[A-Za-z0-9+/=]{20,}\$[A-Za-z0-9+/=]{40,}$/);
   });
 
   it('explains sign-up problems', async () => {

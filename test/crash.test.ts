@@ -1,9 +1,10 @@
 /**
  * Crash safety: the built `paperboy` CLI is killed with SIGKILL at seeded random points while it imports a
  * large file, harvests from a replay server, sends a digest to a real SMTP server, and serves votes and
- * comments. After every kill the database passes SQLite's and FTS5's integrity checks and keeps everything
- * committed before (counts never go down, every paper/comment/vote acknowledged is there), and the next run
- * finishes the work with the same result as a run that was never interrupted.
+ * comments. After every kill the database passes its integrity checks (SQLite's and FTS5's, or amcheck's on
+ * PostgreSQL: see TestDatabase.integrityProblems) and keeps everything committed before (counts never go
+ * down, every paper/comment/vote acknowledged is there), and the next run finishes the work with the same
+ * result as a run that was never interrupted.
  *
  * PAPERBOY_CRASH_KILLS sets the kills per scenario (5 here; the benchmark run uses 20),
  * PAPERBOY_CRASH_SEED the seed, PAPERBOY_CRASH_PAPERS the size of the import.
@@ -12,10 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/community/accounts.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { hashToken } from '../src/web/session.js';
 import { arxivListingLines, realPapers } from './support/hostile.js';
 import { seeded } from './support/random.js';
@@ -25,45 +24,30 @@ import { startServeChild } from './support/serve-child.js';
 import { addSubscriber, createMailTestApp, seedPapers } from './support/smtp-app.js';
 import { ensureBuilt, runCli, type ChildResult } from './support/smtp-cli.js';
 import { startSmtpServer } from './support/smtp.js';
+import { createTestDatabase, TEST_BACKEND, type TestDatabase } from './support/test-store.js';
 
 const KILLS = Number(process.env.PAPERBOY_CRASH_KILLS ?? 5);
 const SEED = Number(process.env.PAPERBOY_CRASH_SEED ?? 20260312);
-const IMPORT_PAPERS = Number(process.env.PAPERBOY_CRASH_PAPERS ?? 12_000);
+// PostgreSQL imports a few times slower than SQLite on this machine: fewer papers keep the run short, and
+// still several thousand per run for the kills to land in.
+const IMPORT_PAPERS = Number(
+  process.env.PAPERBOY_CRASH_PAPERS ?? (TEST_BACKEND === 'postgres' ? 4000 : 12_000),
+);
 
 interface Inspection {
   papers: Set<string>;
-  integrity: string;
-  fts: string;
-  foreignKeys: number;
+  problems: string[];
 }
 
 /** Opens the database as the next run would, and checks it the way an operator would after a crash. */
-function inspect(file: string, also?: (db: Database.Database) => void): Inspection {
-  const db = new Database(file);
-  try {
-    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])
-      .map((row) => row.integrity_check)
-      .join('; ');
-    let fts = 'ok';
-    try {
-      // FTS5's own check: the index matches the papers table row for row.
-      db.prepare("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)").run();
-    } catch (err) {
-      fts = (err as Error).message;
-    }
-    const foreignKeys = (db.pragma('foreign_key_check') as unknown[]).length;
-    const papers = new Set(db.prepare('SELECT id FROM papers').pluck().all() as string[]);
-    also?.(db);
-    return { papers, integrity, fts, foreignKeys };
-  } finally {
-    db.close();
-  }
+async function inspect(database: TestDatabase): Promise<Inspection> {
+  const problems = await database.integrityProblems();
+  const rows = await database.sql<{ id: string }>('SELECT id FROM papers');
+  return { papers: new Set(rows.map((row) => row.id)), problems };
 }
 
 function expectHealthy(state: Inspection, what: string): void {
-  expect(state.integrity, what).toBe('ok');
-  expect(state.fts, what).toBe('ok');
-  expect(state.foreignKeys, what).toBe(0);
+  expect(state.problems, what).toEqual([]);
 }
 
 function expectKept(before: Set<string>, after: Set<string>, what: string): void {
@@ -72,35 +56,31 @@ function expectKept(before: Set<string>, after: Set<string>, what: string): void
 }
 
 /** A fingerprint of what the papers say, to compare an interrupted history with a clean run. */
-function contentOf(file: string): string[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db
-      .prepare('SELECT id, title, abstract, categories, feed_date FROM papers ORDER BY id')
-      .raw()
-      .all()
-      .map((row) => JSON.stringify(row));
-  } finally {
-    db.close();
-  }
+async function contentOf(database: TestDatabase): Promise<string[]> {
+  const rows = await database.sql(
+    'SELECT id, title, abstract, categories, feed_date FROM papers ORDER BY id',
+  );
+  return rows.map((row) => JSON.stringify(Object.values(row)));
 }
 
 /** Papers committed so far, read the way any other process would while the import runs. */
-function countPapers(file: string): number {
-  try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare('SELECT count(*) FROM papers').pluck().get() as number;
-    } finally {
-      db.close();
-    }
-  } catch {
-    // Not created yet, or the schema is still being made.
-    return 0;
-  }
+async function countPapers(database: TestDatabase): Promise<number> {
+  const [row] = await database.sql<{ n: number }>('SELECT count(*) AS n FROM papers');
+  return row?.n ?? 0;
+}
+
+/**
+ * An empty database for a child process to work on. The test's own store is closed at once, so that, as
+ * after a real crash, only the next run and the inspections open the database.
+ */
+async function databaseForChildren(): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  await database.store.close();
+  return database;
 }
 
 let dir: string;
+const databases: TestDatabase[] = [];
 const rounds: Record<string, { killed: number; finished: number }> = {};
 
 beforeAll(() => {
@@ -108,7 +88,8 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'paperboy-crash-'));
 }, 180_000);
 
-afterAll(() => {
+afterAll(async () => {
+  for (const database of databases) await database.close();
   rmSync(dir, { recursive: true, force: true });
   console.log(JSON.stringify({ suite: 'crash', kills: KILLS, seed: SEED, rounds }));
 });
@@ -138,23 +119,24 @@ describe('SIGKILL during `paperboy import`', () => {
     const file = path.join(dir, 'listing.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
 
-    const cleanDb = path.join(dir, 'import-clean.db');
-    const clean = await runCli(['import', file], { PAPERBOY_DB: cleanDb, LOG_LEVEL: 'silent' });
+    const cleanDb = await databaseForChildren();
+    const db = await databaseForChildren();
+    databases.push(cleanDb, db);
+    const clean = await runCli(['import', file], { ...cleanDb.env, LOG_LEVEL: 'silent' });
     expect(clean.code, clean.stderr).toBe(0);
-    const expected = contentOf(cleanDb);
+    const expected = await contentOf(cleanDb);
     expect(expected.length).toBeGreaterThan(IMPORT_PAPERS * 0.9);
 
-    const db = path.join(dir, 'import.db');
     let before = new Set<string>();
     for (let i = 0; i < KILLS; i++) {
       // A re-run skips over what is stored, then inserts: kill once a random part of what is left is in.
       const threshold = before.size + Math.ceil(random() * 0.95 * (expected.length - before.size));
       const extraMs = random() * 50;
       let finished = false;
-      const result = await runKilled(['import', file], { PAPERBOY_DB: db, LOG_LEVEL: 'silent' }, (kill) => {
+      const result = await runKilled(['import', file], { ...db.env, LOG_LEVEL: 'silent' }, (kill) => {
         void (async () => {
           while (!finished) {
-            if (countPapers(db) >= threshold) {
+            if ((await countPapers(db)) >= threshold) {
               setTimeout(kill, extraMs);
               return;
             }
@@ -163,15 +145,15 @@ describe('SIGKILL during `paperboy import`', () => {
         })();
       }).finally(() => (finished = true));
       tally('import', result);
-      const state = inspect(db);
+      const state = await inspect(db);
       expectHealthy(state, `import kill ${i + 1} at ${threshold} papers`);
       expectKept(before, state.papers, `import kill ${i + 1}`);
       before = state.papers;
     }
-    const last = await runCli(['import', file], { PAPERBOY_DB: db, LOG_LEVEL: 'silent' });
+    const last = await runCli(['import', file], { ...db.env, LOG_LEVEL: 'silent' });
     expect(last.code, last.stderr).toBe(0);
-    expectHealthy(inspect(db), 'import after the kills');
-    expect(contentOf(db)).toEqual(expected);
+    expectHealthy(await inspect(db), 'import after the kills');
+    expect(await contentOf(db)).toEqual(expected);
     expect(rounds.import?.killed).toBeGreaterThan(0);
   }, 600_000);
 });
@@ -215,8 +197,8 @@ describe('SIGKILL during `paperboy harvest`', () => {
     await server.close();
   });
 
-  const harvestEnv = (db: string) => ({
-    PAPERBOY_DB: db,
+  const harvestEnv = (db: TestDatabase) => ({
+    ...db.env,
     ARXIV_OAI_URL: `${server.url}/oai`,
     ARXIV_REQUEST_DELAY_MS: '30',
     LOG_LEVEL: 'silent',
@@ -225,13 +207,14 @@ describe('SIGKILL during `paperboy harvest`', () => {
 
   it('resumes after every kill and ends with every record once, like a clean harvest', async () => {
     const random = seeded(SEED + 1);
-    const cleanDb = path.join(dir, 'harvest-clean.db');
+    const cleanDb = await databaseForChildren();
+    const db = await databaseForChildren();
+    databases.push(cleanDb, db);
     const clean = await runCli(args, harvestEnv(cleanDb));
     expect(clean.code, clean.stderr).toBe(0);
-    const expected = contentOf(cleanDb);
+    const expected = await contentOf(cleanDb);
     expect(expected).toHaveLength(records.length);
 
-    const db = path.join(dir, 'harvest.db');
     let before = new Set<string>();
     for (let i = 0; i < KILLS; i++) {
       // After a random page was asked for, and a random part of the pause before the next.
@@ -242,23 +225,19 @@ describe('SIGKILL during `paperboy harvest`', () => {
         void server.waitForRequests(seen + afterRequests).then(() => setTimeout(kill, delay));
       });
       tally('harvest', result);
-      const state = inspect(db);
+      const state = await inspect(db);
       expectHealthy(state, `harvest kill ${i + 1}`);
       expectKept(before, state.papers, `harvest kill ${i + 1}`);
       before = state.papers;
     }
     const last = await runCli(args, harvestEnv(db));
     expect(last.code, last.stderr).toBe(0);
-    expectHealthy(inspect(db), 'harvest after the kills');
-    expect(contentOf(db)).toEqual(expected);
+    expectHealthy(await inspect(db), 'harvest after the kills');
+    expect(await contentOf(db)).toEqual(expected);
     expect(rounds.harvest?.killed).toBeGreaterThan(0);
-    const store = new SqliteStore(db);
-    try {
-      expect((await store.harvestCheckpoint('cs'))?.pending ?? null).toBeNull();
-      expect((await store.lastHarvestRuns(1))[0]?.status).toBe('completed');
-    } finally {
-      await store.close();
-    }
+    const store = db.open();
+    expect((await store.harvestCheckpoint('cs'))?.pending ?? null).toBeNull();
+    expect((await store.lastHarvestRuns(1))[0]?.status).toBe('completed');
   }, 300_000);
 });
 
@@ -268,7 +247,7 @@ describe('SIGKILL during `paperboy digest send`', () => {
     const smtp = await startSmtpServer();
     const subscribers = 12 + KILLS * 6;
     // 40 messages a second: a run takes long enough to be killed in the middle.
-    const env = createMailTestApp(smtp.url, { PAPERBOY_MAIL_RATE: '40' });
+    const env = await createMailTestApp(smtp.url, { PAPERBOY_MAIL_RATE: '40' });
     try {
       await seedPapers(env.store, '2026-11-20', 12);
       for (let i = 0; i < subscribers; i++) {
@@ -278,16 +257,11 @@ describe('SIGKILL during `paperboy digest send`', () => {
       }
       await env.store.close();
       const args = ['digest', 'send', '--kind', 'daily', '--date', '2026-11-23'];
-      const sent = () => {
-        const db = new Database(env.databasePath, { readonly: true });
-        try {
-          return db
-            .prepare("SELECT count(*) FROM mail_deliveries WHERE status = 'sent'")
-            .pluck()
-            .get() as number;
-        } finally {
-          db.close();
-        }
+      const sent = async () => {
+        const [row] = await env.database.sql<{ n: number }>(
+          "SELECT count(*) AS n FROM mail_deliveries WHERE status = 'sent'",
+        );
+        return row?.n ?? NaN;
       };
       let sentBefore = 0;
       for (let i = 0; i < KILLS; i++) {
@@ -301,8 +275,8 @@ describe('SIGKILL during `paperboy digest send`', () => {
         });
         smtp.onMessage = null;
         tally('digest', result);
-        expectHealthy(inspect(env.databasePath), `digest kill ${i + 1}`);
-        const sentNow = sent();
+        expectHealthy(await inspect(env.database), `digest kill ${i + 1}`);
+        const sentNow = await sent();
         expect(sentNow, `digest kill ${i + 1}`).toBeGreaterThanOrEqual(sentBefore);
         // A row says sent only after the SMTP server took the message.
         expect(smtp.received.length).toBeGreaterThanOrEqual(sentNow);
@@ -310,8 +284,8 @@ describe('SIGKILL during `paperboy digest send`', () => {
       }
       const last = await runCli(args, env.env);
       expect(last.code, last.stderr).toBe(0);
-      expectHealthy(inspect(env.databasePath), 'digest after the kills');
-      expect(sent()).toBe(subscribers);
+      expectHealthy(await inspect(env.database), 'digest after the kills');
+      expect(await sent()).toBe(subscribers);
 
       const byRecipient = new Map<string, Set<string>>();
       for (const mail of smtp.received) {
@@ -330,7 +304,7 @@ describe('SIGKILL during `paperboy digest send`', () => {
       expect(smtp.received).toHaveLength(total);
     } finally {
       await smtp.close();
-      rmSync(env.dir, { recursive: true, force: true });
+      await env.close();
     }
   }, 300_000);
 });
@@ -344,11 +318,12 @@ interface Voter {
 describe('SIGKILL of `paperboy serve` under votes and comments', () => {
   it('keeps every acknowledged vote and comment, with vote counts matching the votes', async () => {
     const random = seeded(SEED + 3);
-    const db = path.join(dir, 'serve.db');
+    const db = await createTestDatabase();
+    databases.push(db);
     const papers = realPapers(120);
     const voters: Voter[] = [];
     {
-      const store = new SqliteStore(db);
+      const { store } = db;
       await store.upsertPapers(papers);
       for (let i = 0; i < 16; i++) {
         const result = await createAccount(store, {
@@ -368,7 +343,7 @@ describe('SIGKILL of `paperboy serve` under votes and comments', () => {
       }
       await store.close();
     }
-    const env = { PAPERBOY_DB: db, PAPERBOY_SECRET: 'crash-test-secret-crash-test-secret-0123' };
+    const env = { ...db.env, PAPERBOY_SECRET: 'crash-test-secret-crash-test-secret-0123' };
 
     // What the server said it did: the last acknowledged vote state per (user, paper), comments by id.
     const votes = new Map<string, boolean>();
@@ -430,37 +405,32 @@ describe('SIGKILL of `paperboy serve` under votes and comments', () => {
       await Promise.all(workers);
       for (const key of inFlight) votes.delete(key);
 
-      const state = inspect(db, (sqlite) => {
-        // Every acknowledged comment is there with its text.
-        const stored = new Map(
-          (sqlite.prepare('SELECT id, body FROM comments').all() as { id: number; body: string }[]).map(
-            (r) => [r.id, r.body],
-          ),
-        );
-        for (const [id, body] of comments) expect(stored.get(id), `comment ${id}`).toBe(body);
-        expect(stored.size).toBeGreaterThanOrEqual(commentsBefore);
-        commentsBefore = stored.size;
-        // Every acknowledged vote is as acknowledged.
-        const voted = new Set(
-          (
-            sqlite
-              .prepare(
-                "SELECT v.user_id || '|' || p.id AS key FROM votes v JOIN papers p ON p.pk = v.paper_pk",
-              )
-              .pluck()
-              .all() as string[]
-          ).map(String),
-        );
-        for (const [key, state] of votes) expect(voted.has(key), `vote ${key}`).toBe(state);
-        // A vote and its count change in one transaction: the counts match the votes exactly.
-        const mismatched = sqlite
-          .prepare(
-            `SELECT p.id, p.upvotes, (SELECT count(*) FROM votes v WHERE v.paper_pk = p.pk) AS counted
-             FROM papers p WHERE p.upvotes != (SELECT count(*) FROM votes v WHERE v.paper_pk = p.pk)`,
+      const state = await inspect(db);
+      // Every acknowledged comment is there with its text.
+      const stored = new Map(
+        (await db.sql<{ id: number; body: string }>('SELECT id, body FROM comments')).map((r) => [
+          r.id,
+          r.body,
+        ]),
+      );
+      for (const [id, body] of comments) expect(stored.get(id), `comment ${id}`).toBe(body);
+      expect(stored.size).toBeGreaterThanOrEqual(commentsBefore);
+      commentsBefore = stored.size;
+      // Every acknowledged vote is as acknowledged.
+      const voted = new Set(
+        (
+          await db.sql<{ user_id: number; id: string }>(
+            'SELECT v.user_id, p.id FROM votes v JOIN papers p ON p.pk = v.paper_pk',
           )
-          .all();
-        expect(mismatched).toEqual([]);
-      });
+        ).map((row) => `${row.user_id}|${row.id}`),
+      );
+      for (const [key, state] of votes) expect(voted.has(key), `vote ${key}`).toBe(state);
+      // A vote and its count change in one transaction: the counts match the votes exactly.
+      const mismatched = await db.sql(
+        `SELECT p.id, p.upvotes, (SELECT count(*) FROM votes v WHERE v.paper_pk = p.pk) AS counted
+         FROM papers p WHERE p.upvotes != (SELECT count(*) FROM votes v WHERE v.paper_pk = p.pk)`,
+      );
+      expect(mismatched).toEqual([]);
       expectHealthy(state, `serve kill ${round + 1}`);
       rounds.serve ??= { killed: 0, finished: 0 };
       rounds.serve.killed++;

@@ -23,7 +23,7 @@ const FEEDS = [
 let t: TempApp;
 
 beforeAll(async () => {
-  t = createTempApp();
+  t = await createTempApp();
   await t.store.upsertPapers([
     testPaper('2406.00001', HOSTILE_TITLE, '2024-06-14', {
       upvotes: 9,

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 import { idOfRecord, listRecordsPage, oaiFixture, realArxivRecords } from './support/oai-fixtures.js';
 import {
   arxivApiReplay,
@@ -11,6 +10,7 @@ import {
   type ReplayHandler,
   type ReplayServer,
 } from './support/replay-server.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 /**
  * The `paperboy harvest` and `paperboy add` commands as a person runs them: the built CLI
@@ -21,7 +21,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'paperboy.js');
 const { hepTh, hepEx, samples } = realArxivRecords();
 
-let dir: string;
+let database: TestDatabase;
 let server: ReplayServer | undefined;
 
 beforeAll(() => {
@@ -30,14 +30,14 @@ beforeAll(() => {
   }
 });
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'paperboy-harvest-cli-'));
+beforeEach(async () => {
+  database = await createTestDatabase();
 });
 
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  rmSync(dir, { recursive: true, force: true });
+  await database.close();
 });
 
 interface Finished {
@@ -54,10 +54,10 @@ function paperboy(args: string[]): { child: ChildProcess; finished: Promise<Fini
 function run(command: string, args: string[]): { child: ChildProcess; finished: Promise<Finished> } {
   if (!server) throw new Error('start the replay server first');
   const child = spawn(command, args, {
-    cwd: dir,
+    cwd: database.dir,
     env: {
       PATH: process.env.PATH,
-      PAPERBOY_DB: join(dir, 'paperboy.db'),
+      ...database.env,
       ARXIV_OAI_URL: `${server.url}/oai`,
       ARXIV_API_URL: `${server.url}/api/query`,
       ARXIV_REQUEST_DELAY_MS: '50',
@@ -75,13 +75,9 @@ function run(command: string, args: string[]): { child: ChildProcess; finished: 
   return { child, finished };
 }
 
-async function withStore<T>(use: (store: SqliteStore) => Promise<T>): Promise<T> {
-  const store = new SqliteStore(join(dir, 'paperboy.db'));
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
+/** The database as another process sees it, between CLI runs. */
+function withStore<T>(use: (store: Store) => Promise<T>): Promise<T> {
+  return use(database.store);
 }
 
 describe('paperboy harvest', () => {

@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ArxivConfig } from '../src/config.js';
 import { nextDailyRun, startHarvestSchedule } from '../src/ingest/harvest-schedule.js';
+import { harvestJobName } from '../src/ingest/harvest.js';
 import { createLogger } from '../src/log.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 import { listRecordsPage, realArxivRecords } from './support/oai-fixtures.js';
 import { startReplayServer, type ReplayServer } from './support/replay-server.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 describe('nextDailyRun', () => {
   it('is later today when the time has not come yet, else tomorrow', () => {
@@ -61,21 +60,20 @@ describe('harvest configuration', () => {
 });
 
 describe('startHarvestSchedule', () => {
-  let dir: string;
-  let store: SqliteStore;
+  let database: TestDatabase;
+  let store: Store;
   let server: ReplayServer;
   const { hepTh } = realArxivRecords();
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'paperboy-schedule-'));
-    store = new SqliteStore(join(dir, 'test.db'));
+    database = await createTestDatabase();
+    store = database.store;
     server = await startReplayServer(() => ({ body: listRecordsPage(hepTh, null) }));
   });
 
   afterEach(async () => {
     await server.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await database.close();
   });
 
   function arxiv(overrides: Partial<ArxivConfig>): { arxiv: ArxivConfig } {
@@ -132,5 +130,51 @@ describe('startHarvestSchedule', () => {
       status: 'interrupted',
       error: 'stopped by shutdown',
     });
+  });
+
+  it('leaves the harvest to the node holding the set’s lease, and resumes what a dead node left', async () => {
+    await server.close();
+    let hang = true;
+    server = await startReplayServer(() => (hang ? { hang: true } : { body: listRecordsPage(hepTh, null) }));
+    const logger = createLogger('silent');
+    const config = arxiv({ harvestSet: 'cs' });
+    const nodeA = startHarvestSchedule({ store, logger, config });
+    const nodeB = startHarvestSchedule({ store: database.open(), logger, config });
+    const running = nodeA.runNow();
+    await server.waitForRequests(1);
+    // B skips without asking arXiv or recording a run while A's harvest waits on arXiv.
+    expect(await nodeB.runNow()).toBeNull();
+    expect(server.log).toHaveLength(1);
+    expect(await store.lastHarvestRuns(5)).toMatchObject([{ status: 'running', set: 'cs' }]);
+    await nodeA.stop();
+    expect(await running).toBeNull();
+
+    // A node on another host died a page into a run two minutes ago: its lease ran out, its run says running.
+    const dead = 'other-host:4242:0000';
+    const long = new Date(Date.now() - 120_000);
+    await store.acquireJobLease(harvestJobName('cs'), dead, 60_000, long);
+    const runId = await store.startHarvestRun({
+      set: 'cs',
+      from: null,
+      until: null,
+      resumed: false,
+      owner: dead,
+    });
+    const pending = { from: '2026-03-01', until: null, resumptionToken: 'page-2', pages: 1 };
+    await store.commitHarvestPage({
+      runId,
+      deletedIds: [],
+      checkpoint: { set: 'cs', lastDatestamp: '2026-03-02', pending },
+      counts: { pages: 1, records: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 },
+    });
+    hang = false;
+    expect(await nodeB.runNow()).toMatchObject({ resumed: true, inserted: 3 });
+    expect(server.log[1]?.query).toMatchObject({ verb: 'ListRecords', resumptionToken: 'page-2' });
+    expect((await store.lastHarvestRuns(2)).map((r) => [r.status, r.owner === dead])).toEqual([
+      ['completed', false],
+      ['interrupted', true],
+    ]);
+    expect((await store.getJobLease(harvestJobName('cs')))?.owner).toBeNull();
+    await nodeB.stop();
   });
 });

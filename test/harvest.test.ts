@@ -1,11 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HarvestError, runHarvest, type HarvestDeps, type HarvestRequest } from '../src/ingest/harvest.js';
+import {
+  HarvestBusyError,
+  HarvestError,
+  harvestJobName,
+  runHarvest,
+  type HarvestDeps,
+  type HarvestRequest,
+} from '../src/ingest/harvest.js';
 import { createLogger } from '../src/log.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 import {
   deletedRecord,
   idOfRecord,
@@ -21,24 +26,23 @@ import {
   type ReplayReply,
   type ReplayServer,
 } from './support/replay-server.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 const DELAY_MS = 50;
 const { hepTh, hepEx, samples } = realArxivRecords();
-
-let dir: string;
-let store: SqliteStore;
+let database: TestDatabase;
+let store: Store;
 let server: ReplayServer | undefined;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'paperboy-harvest-'));
-  store = new SqliteStore(join(dir, 'test.db'));
+beforeEach(async () => {
+  database = await createTestDatabase();
+  store = database.store;
 });
 
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await database.close();
 });
 
 function token(name: string, cursor: number, size: number): PageToken {
@@ -292,13 +296,14 @@ describe('harvest errors', () => {
 });
 
 describe('one harvest at a time', () => {
-  it('refuses to start while another process of this host harvests the same set', async () => {
+  it('refuses to start while a live process holds the lease on the same set', async () => {
     await serve(() => ({ body: listRecordsPage(hepTh, null) }));
-    const owner = `${hostname()}:${process.pid}`;
-    await store.startHarvestRun({ set: 'cs', from: null, until: null, resumed: false, owner });
+    const owner = `${hostname()}:${process.pid}:0000`;
+    await store.acquireJobLease(harvestJobName('cs'), owner, 60_000, new Date());
     const error = await harvestError({ set: 'cs' });
+    expect(error).toBeInstanceOf(HarvestBusyError);
     expect(error.message).toMatch(
-      new RegExp(`^another harvest of set cs is running \\(process ${owner}, started `),
+      new RegExp(`^another harvest of set cs is running \\(process ${owner}, lease until `),
     );
     expect(error.report).toBeNull();
     expect(server!.log).toHaveLength(0);
@@ -309,13 +314,10 @@ describe('one harvest at a time', () => {
   it('takes over from a run whose process is gone, marking it interrupted', async () => {
     await serve(() => ({ body: listRecordsPage(hepTh, null) }));
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-    await store.startHarvestRun({
-      set: '',
-      from: null,
-      until: null,
-      resumed: false,
-      owner: `${hostname()}:${gone}`,
-    });
+    const owner = `${hostname()}:${gone}:0000`;
+    // Killed mid-run: its lease has not run out, and its run is still marked running.
+    await store.acquireJobLease(harvestJobName(''), owner, 60_000, new Date());
+    await store.startHarvestRun({ set: '', from: null, until: null, resumed: false, owner });
     expect(await harvest()).toMatchObject({ inserted: 3 });
     expect((await store.lastHarvestRuns(2)).map((r) => r.status)).toEqual(['completed', 'interrupted']);
   });

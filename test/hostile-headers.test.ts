@@ -17,7 +17,7 @@ let server: ServerType;
 let base: string;
 
 beforeAll(async () => {
-  env = createHostileApp();
+  env = await createHostileApp();
   await env.store.upsertPapers([
     ...realPapers(40),
     testPaper('2603.00001', 'Scaling laws for $\\mathcal{O}(n^2)$ attention', '2026-03-02', {

@@ -190,7 +190,7 @@ beforeAll(async () => {
       ? { status: 200, body: empty, headers: { 'content-type': 'application/atom+xml' } }
       : reply;
   });
-  env = createHostileApp({ ARXIV_API_URL: `${arxiv.url}/api/query` });
+  env = await createHostileApp({ ARXIV_API_URL: `${arxiv.url}/api/query` });
   const papers = [
     ...realPapers(150),
     testPaper('2501.00001', `Payload title ${XSS_PAYLOADS.join(' ')}`, '2026-03-02', {

@@ -22,9 +22,9 @@ import { RecordError } from '../src/ingest/formats/record.js';
 import { importFiles } from '../src/ingest/import.js';
 import { OaiPmhError, parseOaiResponse } from '../src/ingest/oai-pmh.js';
 import type { PaperInput } from '../src/model/paper.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { arxivListingLines, hostileString } from './support/hostile.js';
 import { sharedPath } from './support/shared.js';
+import { createTestDatabase } from './support/test-store.js';
 
 let dir: string;
 beforeAll(() => {
@@ -319,7 +319,8 @@ describe('importFiles on hostile files', () => {
       fc.asyncProperty(lines, fc.boolean(), async (input, gzip) => {
         const content = fileOf(input);
         const file = tempFile(gzip ? gzipSync(content) : content, gzip ? '.jsonl.gz' : '.jsonl');
-        const store = new SqliteStore(':memory:');
+        const database = await createTestDatabase();
+        const { store } = database;
         try {
           const report = await importFiles(store, [file]);
           const valid = new Set(
@@ -334,7 +335,7 @@ describe('importFiles on hostile files', () => {
           expect(report.skipped.map((s) => s.line)).toEqual(garbageLines);
           for (const skip of report.skipped) expect(skip.message).not.toBe('');
         } finally {
-          await store.close();
+          await database.close();
         }
       }),
       { numRuns: 60 },
@@ -364,7 +365,8 @@ describe('importFiles on hostile files', () => {
                 ? gz
                 : gz.subarray(0, Math.max(2, gz.length >> 1)),
           );
-          const store = new SqliteStore(':memory:');
+          const database = await createTestDatabase();
+          const { store } = database;
           try {
             const report = await importFiles(store, [file], {
               format,
@@ -378,7 +380,7 @@ describe('importFiles on hostile files', () => {
             for (const failure of report.failed) expect(failure.message).not.toBe('');
             if (packing === 'truncated-gzip') expect(report.failed).toHaveLength(1);
           } finally {
-            await store.close();
+            await database.close();
           }
         },
       ),
@@ -393,7 +395,8 @@ describe('importFiles on hostile files', () => {
         '\n',
       ),
     );
-    const store = new SqliteStore(':memory:');
+    const database = await createTestDatabase();
+    const { store } = database;
     try {
       const report = await importFiles(store, [tempFile(content), path.join(dir, 'does-not-exist.jsonl')]);
       expect(report.inserted).toBe(1);
@@ -405,7 +408,7 @@ describe('importFiles on hostile files', () => {
         { file: path.join(dir, 'does-not-exist.jsonl'), message: 'no such file' },
       ]);
     } finally {
-      await store.close();
+      await database.close();
     }
   });
 
@@ -419,7 +422,8 @@ describe('importFiles on hostile files', () => {
     }
     const content = fileOf(lines);
     expect(content.length).toBeGreaterThan(4 << 20);
-    const store = new SqliteStore(':memory:');
+    const database = await createTestDatabase();
+    const { store } = database;
     try {
       const report = await importFiles(store, [tempFile(content)]);
       expect(report.inserted).toBe(new Set(all.slice(0, 4000).map((_, i) => idOfLine(i))).size);
@@ -427,7 +431,7 @@ describe('importFiles on hostile files', () => {
         lines.flatMap((line, i) => (line.kind === 'garbage' ? [i + 1] : [])),
       );
     } finally {
-      await store.close();
+      await database.close();
     }
   }, 60_000);
 });

@@ -1,15 +1,15 @@
-/** Importing real files into a real SQLite store, and `paperboy import` as a real process. */
+/** Importing real files into a real store (SQLite or PostgreSQL), and `paperboy import` as a real process. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../src/ingest/import.js';
 import { readLines } from '../src/ingest/read-lines.js';
 import type { Paper } from '../src/model/paper.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 import { sharedPath } from './support/shared.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SEED = sharedPath('corpus/seed-listing.txt');
@@ -17,16 +17,17 @@ const HF_DAY = sharedPath('fixtures/hf-daily-papers-api/2026-08-21.json');
 const SNAPSHOT = join(ROOT, 'test/fixtures/arxiv-snapshot-sample.jsonl');
 
 let dir: string;
-let store: SqliteStore;
+let database: TestDatabase;
+let store: Store;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'paperboy-import-'));
-  store = new SqliteStore(join(dir, 'paperboy.db'));
+beforeEach(async () => {
+  database = await createTestDatabase();
+  dir = database.dir;
+  store = database.store;
 });
 
 afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await database.close();
 });
 
 /** The first `count` lines of a gzipped JSON Lines file from ../shared. */
@@ -280,7 +281,7 @@ describe('paperboy import', () => {
     }
     return new Promise((done) => {
       const child = spawn(process.execPath, [join(ROOT, 'bin/paperboy.js'), 'import', ...args], {
-        env: { ...process.env, PAPERBOY_DB: join(dir, 'cli.db'), LOG_LEVEL: 'silent' },
+        env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' },
       });
       let stdout = '';
       let stderr = '';

@@ -7,23 +7,18 @@
  * CI scale by default (50 clients, 10 s); PAPERBOY_LOAD_CONNECTIONS and PAPERBOY_LOAD_SECONDS change it
  * (the scale benchmark runs 200 clients for 60 s).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenize } from '../src/search/query.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { PaperInput } from '../src/model/paper.js';
 import { realPapers } from './support/hostile.js';
 import { createReaders, fetchCsrfTokens, runMix, type Reader } from './support/load-mix.js';
 import { startServeChild, type ServeChild } from './support/serve-child.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 const CONNECTIONS = Number(process.env.PAPERBOY_LOAD_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.PAPERBOY_LOAD_SECONDS ?? 10);
 
-let dir: string;
-let db: string;
+let database: TestDatabase | undefined;
 let papers: PaperInput[];
 let readers: Reader[];
 let server: ServeChild;
@@ -46,15 +41,15 @@ function queriesFrom(sample: PaperInput[]): string[] {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'paperboy-load-'));
-  db = path.join(dir, 'paperboy.db');
+  const db = await createTestDatabase();
+  database = db;
   papers = realPapers(3000, 23);
-  const store = new SqliteStore(db);
+  const { store } = db;
   await store.upsertPapers(papers);
   readers = await createReaders(store, 20);
   await store.close();
   server = await startServeChild({
-    PAPERBOY_DB: db,
+    ...db.env,
     PAPERBOY_SECRET: 'load-test-secret-load-test-secret-012345',
   });
   await fetchCsrfTokens(server.url, readers);
@@ -62,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  await database?.close();
 });
 
 describe(`load: ${CONNECTIONS} clients for ${SECONDS} s`, () => {
@@ -94,22 +89,16 @@ describe(`load: ${CONNECTIONS} clients for ${SECONDS} s`, () => {
       // Stopped the way an operator stops it: it drains and exits 0.
       const stopped = await server.kill('SIGTERM');
       expect(stopped.code, server.stderr()).toBe(0);
-      const sqlite = new Database(db, { readonly: true });
-      try {
-        expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-        const mismatched = sqlite
-          .prepare(
-            'SELECT p.id FROM papers p WHERE p.upvotes != (SELECT count(*) FROM votes v WHERE v.paper_pk = p.pk)',
-          )
-          .all();
-        expect(mismatched).toEqual([]);
-        // Every acknowledged comment is stored; a few more may have been in flight when the run ended.
-        const stored = sqlite.prepare('SELECT count(*) FROM comments').pluck().get() as number;
-        expect(stored).toBeGreaterThanOrEqual(result.statusCodes['303'] ?? 0);
-        expect(stored).toBeLessThanOrEqual((result.statusCodes['303'] ?? 0) + CONNECTIONS);
-      } finally {
-        sqlite.close();
-      }
+      const db = database!;
+      expect(await db.integrityProblems()).toEqual([]);
+      const mismatched = await db.sql(
+        'SELECT p.id FROM papers p WHERE p.upvotes != (SELECT count(*) FROM votes v WHERE v.paper_pk = p.pk)',
+      );
+      expect(mismatched).toEqual([]);
+      // Every acknowledged comment is stored; a few more may have been in flight when the run ended.
+      const [stored] = await db.sql<{ n: number }>('SELECT count(*) AS n FROM comments');
+      expect(stored?.n).toBeGreaterThanOrEqual(result.statusCodes['303'] ?? 0);
+      expect(stored?.n).toBeLessThanOrEqual((result.statusCodes['303'] ?? 0) + CONNECTIONS);
     },
     120_000 + SECONDS * 2000,
   );

@@ -25,7 +25,7 @@ describe('account mail over SMTP', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    env = createMailTestApp(smtp.url);
+    env = await createMailTestApp(smtp.url);
     const created = await createAccount(env.store, {
       username: 'ada',
       email: 'ada@example.org',

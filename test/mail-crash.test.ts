@@ -19,7 +19,7 @@ describe('digest send killed half-way', () => {
     ensureBuilt();
     smtp = await startSmtpServer();
     // 10 messages per second: a run of 24 takes over two seconds, plenty of time to kill it half-way.
-    env = createMailTestApp(smtp.url, { PAPERBOY_MAIL_RATE: '10' });
+    env = await createMailTestApp(smtp.url, { PAPERBOY_MAIL_RATE: '10' });
     await seedPapers(env.store, '2026-11-20', 15);
     for (let i = 0; i < SUBSCRIBERS; i++) {
       await addSubscriber(env.store, `reader${String(i).padStart(2, '0')}@example.org`, [{ type: 'daily' }]);

@@ -36,7 +36,7 @@ describe('digest delivery', () => {
 
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    env = createMailTestApp(smtp.url);
+    env = await createMailTestApp(smtp.url);
     await seedPapers(env.store, DAY, 25);
     for (const email of emails) await addSubscriber(env.store, email, [{ type: 'daily' }]);
   });
@@ -119,7 +119,7 @@ describe('digest delivery', () => {
 
   it('waits out a mail server that refuses connections, then delivers everything once', async () => {
     const port = await unusedPort();
-    const down = createMailTestApp(`smtp://127.0.0.1:${port}`);
+    const down = await createMailTestApp(`smtp://127.0.0.1:${port}`);
     try {
       await seedPapers(down.store, DAY, 5);
       for (const email of emails.slice(0, 3)) await addSubscriber(down.store, email, [{ type: 'daily' }]);

@@ -21,7 +21,7 @@ describe('email end to end over SMTP', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    env = createMailTestApp(smtp.url);
+    env = await createMailTestApp(smtp.url);
     visitor = new Visitor(env.app, BASE_URL);
     await seedPapers(env.store, DAY, 12);
     await env.store.upsertPapers([

@@ -26,7 +26,7 @@ describe('digest send without SMTP_URL', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    env = createMailTestApp('smtp://127.0.0.1:9');
+    env = await createMailTestApp('smtp://127.0.0.1:9');
     outbox = path.join(env.dir, 'outbox');
     const { SMTP_URL: _unused, ...rest } = env.env;
     cliEnv = { ...rest, PAPERBOY_OUTBOX: outbox };
@@ -81,7 +81,7 @@ describe('the schedule inside serve', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    env = createMailTestApp(smtp.url, { PAPERBOY_DIGEST_AT: '07:00' });
+    env = await createMailTestApp(smtp.url, { PAPERBOY_DIGEST_AT: '07:00' });
     await seedPapers(env.store, '2026-11-20', 6);
     await addSubscriber(env.store, 'both@example.org', [{ type: 'daily' }, { type: 'weekly' }]);
   });
@@ -108,7 +108,7 @@ describe('the schedule inside serve', () => {
       ]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(smtp.received).toHaveLength(2);
-      expect((await env.store.getMailJob('digest:daily:2026-11-23'))?.finishedAt).not.toBeNull();
+      expect((await env.store.getJobLease('digest:daily:2026-11-23'))?.finishedAt).not.toBeNull();
     } finally {
       await schedule.stop();
     }
@@ -122,7 +122,7 @@ describe('the schedule inside serve', () => {
     await schedule.stop();
     expect(smtp.received).toHaveLength(2);
 
-    const off = createMailTestApp(smtp.url);
+    const off = await createMailTestApp(smtp.url);
     try {
       await seedPapers(off.store, '2026-11-20', 2);
       await addSubscriber(off.store, 'off@example.org', [{ type: 'daily' }]);
@@ -142,7 +142,7 @@ describe('preferences and preview pages', () => {
   let id: number;
 
   beforeAll(async () => {
-    env = createMailTestApp('smtp://127.0.0.1:9');
+    env = await createMailTestApp('smtp://127.0.0.1:9');
     await seedPapers(env.store, '2026-11-20', 12);
     await env.store.upsertPapers([
       testPaper('2611.40001', 'Evil <script>alert(1)</script> title', '2026-11-20', { upvotes: 9999 }),

@@ -78,7 +78,7 @@ describe('personal digest over SMTP', () => {
   beforeAll(async () => {
     ensureBuilt();
     smtp = await startSmtpServer();
-    env = createMailTestApp(smtp.url);
+    env = await createMailTestApp(smtp.url);
     await env.store.upsertPapers(corpus());
     const created = await createAccount(env.store, {
       username: 'reader',

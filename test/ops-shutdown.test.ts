@@ -5,18 +5,17 @@
  * then close the database and exit 0, with an idle keep-alive connection not holding it up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { type Socket, connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { ensureBuilt } from './support/smtp-cli.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-let dir: string;
+let database: TestDatabase | undefined;
 let child: ChildProcess;
 let url: URL;
 let stderr = '';
@@ -24,14 +23,16 @@ let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: nu
 
 beforeAll(async () => {
   ensureBuilt();
-  dir = mkdtempSync(path.join(tmpdir(), 'paperboy-shutdown-'));
+  database = await createTestDatabase();
+  // Only the server holds the database, so the test can see it let go.
+  await database.store.close();
   child = spawn(process.execPath, [path.join(ROOT, 'bin/paperboy.js'), 'serve'], {
-    cwd: dir,
+    cwd: database.dir,
     env: {
       PATH: process.env.PATH ?? '',
       PORT: '0',
       HOST: '127.0.0.1',
-      PAPERBOY_DB: path.join(dir, 'paperboy.db'),
+      ...database.env,
       PAPERBOY_DEMO: '0',
       LOG_LEVEL: 'info',
     },
@@ -52,10 +53,19 @@ beforeAll(async () => {
   });
 });
 
-afterAll(() => {
+afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await database?.close();
 });
+
+/** Whether no process holds the database: SQLite removes the WAL on the last close; PostgreSQL lists them. */
+async function databaseReleased(db: TestDatabase): Promise<boolean> {
+  if (db.backend === 'sqlite') return !existsSync(`${db.env.PAPERBOY_DB}-wal`);
+  const [others] = await db.sql<{ n: number }>(
+    'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  return others?.n === 0;
+}
 
 /** An HTTP/1.1 client on a raw socket, so the test decides when each byte of the request is sent. */
 function rawConnection(): Promise<{ socket: Socket; response: Promise<string> }> {
@@ -130,11 +140,10 @@ describe('paperboy serve on SIGTERM', () => {
     expect(exit.at - signalledAt).toBeLessThan(5000);
     expect(await idle.response).toMatch(/^HTTP\/1\.1 200 OK/);
 
-    // The database was closed cleanly (SQLite removes the WAL on the last close) and holds the sign-up.
-    expect(existsSync(path.join(dir, 'paperboy.db-wal'))).toBe(false);
-    const store = new SqliteStore(path.join(dir, 'paperboy.db'));
-    expect((await store.findUser('latecomer'))?.email).toBe('latecomer@example.org');
-    await store.close();
+    // The database was closed cleanly and holds the sign-up.
+    const db = database!;
+    expect(await databaseReleased(db)).toBe(true);
+    expect((await db.open().findUser('latecomer'))?.email).toBe('latecomer@example.org');
 
     const logs = stderr
       .split('\n')

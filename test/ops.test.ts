@@ -2,9 +2,6 @@
  * Operations inside one process: /metrics in the Prometheus text format, one JSON log line per request,
  * and the CLI's help for every command.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { pino } from 'pino';
@@ -13,8 +10,9 @@ import { createApp } from '../src/app.js';
 import { createProgram } from '../src/cli/main.js';
 import { loadConfig } from '../src/config.js';
 import { countMail, createAppMetrics } from '../src/ops/metrics.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 import { testPaper } from './support/temp-app.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 /** `name{labels} value` lines of the exposition format; `# HELP` and `# TYPE` comments. */
 const SAMPLE =
@@ -31,16 +29,15 @@ function samples(text: string): Map<string, number> {
   return map;
 }
 
-let dir: string;
-let store: SqliteStore;
+let database: TestDatabase;
+let store: Store;
 let app: ReturnType<typeof createApp>;
 const logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'paperboy-ops-'));
-  const databasePath = path.join(dir, 'paperboy.db');
-  const config = loadConfig({ PAPERBOY_DB: databasePath, PAPERBOY_DEMO: '0', PORT: '0' });
-  store = new SqliteStore(databasePath);
+  database = await createTestDatabase();
+  const config = loadConfig({ ...database.env, PAPERBOY_DEMO: '0', PORT: '0' });
+  store = database.store;
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n'))
@@ -57,8 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await database.close();
 });
 
 describe('GET /metrics', () => {

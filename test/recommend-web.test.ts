@@ -1,10 +1,7 @@
 /**
  * `/recommended`, the "not interested" action and the search page's trend chart over real HTTP: a Paperboy
- * server on a fresh SQLite file holding the seed listing and a few papers spread over months.
+ * server on a fresh database holding the seed listing and a few papers spread over months.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -13,6 +10,7 @@ import { createLogger } from '../src/log.js';
 import { parseQuery } from '../src/search/query.js';
 import { sharedPath } from './support/shared.js';
 import { testPaper } from './support/temp-app.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 /** Keeps cookies, follows no redirect. */
 class Browser {
@@ -53,7 +51,7 @@ class Browser {
   }
 }
 
-let dir: string;
+let database: TestDatabase | undefined;
 let server: RunningServer;
 
 const cardIds = (html: string): string[] =>
@@ -62,8 +60,8 @@ const cardIds = (html: string): string[] =>
   );
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'paperboy-recommend-web-'));
-  const config = loadConfig({ PAPERBOY_DB: path.join(dir, 'paperboy.db'), PAPERBOY_DEMO: '0', PORT: '0' });
+  database = await createTestDatabase();
+  const config = loadConfig({ ...database.env, PAPERBOY_DEMO: '0', PORT: '0' });
   server = await startServer(config, createLogger('silent'));
   await importFiles(server.store, [sharedPath('corpus/seed-listing.txt')]);
   const scaling =
@@ -92,7 +90,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  await database?.close();
 });
 
 describe('/recommended', () => {

@@ -1,9 +1,9 @@
 /**
- * Personal recommendations and the topic trend on a real SQLite store holding the seed listing and a
- * tenth of the arXiv listings (plus every listing paper about diffusion, so the topic has a crowd).
+ * Personal recommendations and the topic trend on a real store (SQLite or PostgreSQL) holding the seed
+ * listing and a tenth of the arXiv listings (plus every listing paper about diffusion, so the topic has a
+ * crowd).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../src/community/model.js';
@@ -12,14 +12,16 @@ import { readLines } from '../src/ingest/read-lines.js';
 import type { Paper } from '../src/model/paper.js';
 import { Recommender } from '../src/recommend/recommender.js';
 import { parseQuery } from '../src/search/query.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
 import { monthsBetween } from '../src/recommend/months.js';
 import { TrendChart } from '../src/web/trend-chart.js';
 import { sharedPath } from './support/shared.js';
 import { testPaper } from './support/temp-app.js';
+import { createTestDatabase, type TestDatabase } from './support/test-store.js';
 
 let dir: string;
-let store: SqliteStore;
+let database: TestDatabase;
+let store: Store;
 let user: User;
 let collectionId: number;
 
@@ -43,7 +45,9 @@ async function findPaper(query: string, title: RegExp): Promise<Paper> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paperboy-recommend-'));
+  database = await createTestDatabase();
+  dir = database.dir;
+  store = database.store;
   const lines: string[] = [];
   let n = 0;
   for await (const line of readLines(sharedPath('corpus/arxiv-listings-2025-2026.jsonl.gz'))) {
@@ -51,7 +55,6 @@ beforeAll(async () => {
   }
   const subset = join(dir, 'listings-subset.jsonl');
   writeFileSync(subset, lines.join('\n') + '\n');
-  store = new SqliteStore(join(dir, 'paperboy.db'));
   const report = await importFiles(store, [sharedPath('corpus/seed-listing.txt'), subset]);
   expect(report.failed).toEqual([]);
   const created = await store.createUser({
@@ -73,8 +76,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await database.close();
 });
 
 describe('recommendations', () => {
@@ -320,7 +322,8 @@ describe('topic trend', () => {
 
   it('spans the filters’ range, or the whole corpus', async () => {
     const all = await store.searchMonthlyCounts({ query: parseQuery('diffusion'), filters: {} });
-    expect(all.firstDay).toBe(await store.db.prepare('SELECT min(feed_date) FROM papers').pluck().get());
+    const [first] = await database.sql<{ day: string }>('SELECT min(feed_date) AS day FROM papers');
+    expect(all.firstDay).toBe(first?.day);
     expect(all.lastDay).toBe(await store.latestFeedDay());
     const window = await store.searchMonthlyCounts({
       query: parseQuery('diffusion'),

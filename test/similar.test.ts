@@ -8,7 +8,7 @@ let env: TempApp;
 let scalingId: string;
 
 beforeAll(async () => {
-  env = createTempApp();
+  env = await createTempApp();
   await importFiles(env.store, [sharedPath('corpus', 'seed-listing.txt')], { listingYear: 2025 });
   const hits = await env.store.search({
     query: {

@@ -64,6 +64,7 @@ describe('PostgreSQL migrations', () => {
   it('run from `paperboy migrate`, which says what it did', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     vi.stubEnv('DATABASE_URL', database.url);
+    vi.stubEnv('PAPERBOY_SECRET', 'x'.repeat(32));
     try {
       await main(['node', 'paperboy', 'migrate']);
       await main(['node', 'paperboy', 'migrate']);
@@ -207,6 +208,8 @@ describe('choosing the adapter', () => {
       expect(() => loadConfig({ ...env, DATABASE_URL: 'mysql://localhost/db' })).toThrow(
         /DATABASE_URL: must be a postgres/,
       );
+      const { PAPERBOY_SECRET: _, ...unsigned } = { ...env, DATABASE_URL: database.url };
+      expect(() => loadConfig(unsigned)).toThrow(/PAPERBOY_SECRET must be set with DATABASE_URL/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

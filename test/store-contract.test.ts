@@ -380,7 +380,7 @@ describe.each([sqliteAdapter(), postgresAdapter()])('Store contract on $name', (
         total: 3,
       });
       const past = await store.search(request('quantum', { offset: 50 }));
-      expect(past).toEqual({ items: [], total: 3 });
+      expect(past).toEqual({ items: [], total: 3, totalCapped: false });
       expect(await ids({ filters: { from: '2025-13-40' } })).toEqual([]);
     });
 
@@ -402,7 +402,7 @@ describe.each([sqliteAdapter(), postgresAdapter()])('Store contract on $name', (
         reason: 'test',
         at: NOW.toISOString(),
       });
-      expect(await store.search(request('colormae'))).toEqual({ items: [], total: 0 });
+      expect(await store.search(request('colormae'))).toEqual({ items: [], total: 0, totalCapped: false });
     });
 
     it.each([
@@ -1086,21 +1086,21 @@ describe.each([sqliteAdapter(), postgresAdapter()])('Store contract on $name', (
 
     it('leases a job to one owner at a time', async () => {
       const at = NOW;
-      const held = await store.acquireMailJob('digest:daily:2026-03-12', 'node-a', 60_000, at);
+      const held = await store.acquireJobLease('digest:daily:2026-03-12', 'node-a', 60_000, at);
       expect(held).toMatchObject({ owner: 'node-a', finishedAt: null });
       expect(held.leaseExpiresAt?.getTime()).toBe(at.getTime() + 60_000);
       const contenders = await Promise.all(
         ['node-b', 'node-c'].map((owner) =>
-          store.acquireMailJob('digest:daily:2026-03-12', owner, 60_000, at),
+          store.acquireJobLease('digest:daily:2026-03-12', owner, 60_000, at),
         ),
       );
       expect(contenders.map((job) => job.owner)).toEqual(['node-a', 'node-a']);
       expect(
-        (await store.acquireMailJob('digest:daily:2026-03-12', 'node-b', 60_000, at, 'node-a')).owner,
+        (await store.acquireJobLease('digest:daily:2026-03-12', 'node-b', 60_000, at, 'node-a')).owner,
       ).toBe('node-b');
       expect(
         (
-          await store.acquireMailJob(
+          await store.acquireJobLease(
             'digest:daily:2026-03-12',
             'node-c',
             60_000,
@@ -1108,15 +1108,15 @@ describe.each([sqliteAdapter(), postgresAdapter()])('Store contract on $name', (
           )
         ).owner,
       ).toBe('node-c');
-      await store.releaseMailJob('digest:daily:2026-03-12', 'node-b', true, at);
-      expect((await store.getMailJob('digest:daily:2026-03-12'))?.owner).toBe('node-c');
-      await store.releaseMailJob('digest:daily:2026-03-12', 'node-c', true, at);
-      expect(await store.getMailJob('digest:daily:2026-03-12')).toMatchObject({
+      await store.releaseJobLease('digest:daily:2026-03-12', 'node-b', true, at);
+      expect((await store.getJobLease('digest:daily:2026-03-12'))?.owner).toBe('node-c');
+      await store.releaseJobLease('digest:daily:2026-03-12', 'node-c', true, at);
+      expect(await store.getJobLease('digest:daily:2026-03-12')).toMatchObject({
         owner: null,
         leaseExpiresAt: null,
         finishedAt: at.toISOString(),
       });
-      expect(await store.getMailJob('nothing')).toBeNull();
+      expect(await store.getJobLease('nothing')).toBeNull();
     });
 
     it('picks a category’s newest papers and a saved search’s best matches in a window', async () => {

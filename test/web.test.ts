@@ -1,4 +1,4 @@
-/** The server-rendered pages, through the real app and a real SQLite store. */
+/** The server-rendered pages, through the real app and a real store (SQLite or PostgreSQL). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localPaperId } from '../src/model/arxiv-id.js';
 import { createTempApp, testPaper, type TempApp } from './support/temp-app.js';
@@ -7,7 +7,7 @@ let t: TempApp;
 const SEED_ID = localPaperId('A seed paper without arXiv id');
 
 beforeAll(async () => {
-  t = createTempApp();
+  t = await createTempApp();
   await t.store.upsertPapers([
     testPaper('2503.00001', 'Masked Diffusion Models for Text', '2025-03-20', {
       upvotes: 10,
@@ -353,7 +353,7 @@ describe('every page', () => {
 
 describe('an empty instance', () => {
   it('explains how to get papers instead of showing an empty feed', async () => {
-    const empty = createTempApp();
+    const empty = await createTempApp();
     try {
       const res = await empty.app.request('/');
       expect(res.status).toBe(200);

@@ -22,6 +22,7 @@ import {
   HfDailyItemSchema,
   HfPaperDetailSchema,
   PaperParamsSchema,
+  SearchHeadersSchema,
   SearchQuerySchema,
   SimilarQuerySchema,
 } from './schemas.js';
@@ -48,7 +49,10 @@ const searchRoute = createRoute({
   summary: 'Full-text search over titles, abstracts and authors, best match first',
   request: { query: SearchQuerySchema },
   responses: {
-    200: json(HfDailyItemSchema.array(), 'Matching papers'),
+    200: {
+      ...json(HfDailyItemSchema.array(), 'Matching papers, a page of them'),
+      headers: SearchHeadersSchema,
+    },
     400: json(ErrorSchema, 'Invalid parameter'),
   },
 });
@@ -99,7 +103,14 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
   });
 
   // A public, read-only API: any site may call it from the browser (no cookies are involved).
-  api.use('*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'] }));
+  api.use(
+    '*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'HEAD', 'OPTIONS'],
+      exposeHeaders: Object.keys(SearchHeadersSchema.shape),
+    }),
+  );
 
   api.openapi(dailyPapersRoute, async (c) => {
     const query = c.req.valid('query');
@@ -114,6 +125,8 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
       offset: (query.p ?? 0) * limit,
       limit,
       submitter: query.submitter,
+      // The answer is a bare list: nothing shows a total.
+      count: false,
     });
     return c.json(page.items.map(toDailyItem), 200);
   });
@@ -121,17 +134,20 @@ export function apiRoutes(deps: AppDeps): OpenAPIHono {
   api.openapi(searchRoute, async (c) => {
     const query = c.req.valid('query');
     const parsed = parseQuery(query.q);
-    if (!isSearchable(parsed)) return c.json([], 200);
-    const result = await store.search({
-      query: parsed,
-      filters: {},
-      sort: 'relevance',
-      offset: 0,
-      limit: query.limit ?? DEFAULT_LIMIT,
-    });
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const result = isSearchable(parsed)
+      ? await store.search({
+          query: parsed,
+          filters: {},
+          sort: 'relevance',
+          offset: (query.p ?? 0) * limit,
+          limit,
+        })
+      : { items: [], total: 0, totalCapped: false };
     return c.json(
       result.items.map((hit) => toDailyItem(hit.paper)),
       200,
+      { 'X-Total-Count': String(result.total), 'X-Total-Count-Capped': String(result.totalCapped) },
     );
   });
 

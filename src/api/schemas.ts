@@ -6,6 +6,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { atMostOnePeriod, periodFields } from '../web/feed-period.js';
+import { SEARCH_TOTAL_CAP } from '../store/store.js';
 import { wholeNumber } from '../web/validation.js';
 
 export const MAX_LIMIT = 100;
@@ -123,9 +124,34 @@ export const DailyPapersQuerySchema = z
   })
   .refine(...atMostOnePeriod);
 
-export const SearchQuerySchema = z.object({
-  q: z.string().max(20_000).openapi({ description: 'Search text: words, "phrases", -exclusions, prefix*' }),
-  limit,
+export const SearchQuerySchema = z
+  .object({
+    q: z.string().max(20_000).openapi({ description: 'Search text: words, "phrases", -exclusions, prefix*' }),
+    p: wholeNumber(0, SEARCH_TOTAL_CAP)
+      .optional()
+      .openapi({
+        type: 'integer',
+        minimum: 0,
+        default: 0,
+        description: `Page index from 0; past the last match gives [], past the first ${SEARCH_TOTAL_CAP.toLocaleString('en-US')} matches a 400`,
+      }),
+    limit,
+  })
+  // Matches are counted up to the cap (see SEARCH_TOTAL_CAP): pages past it are not served, as on /search.
+  .refine((query) => (query.p ?? 0) * (query.limit ?? DEFAULT_LIMIT) < SEARCH_TOTAL_CAP, {
+    message: `must not reach past the first ${SEARCH_TOTAL_CAP.toLocaleString('en-US')} matches`,
+    path: ['p'],
+  });
+
+/** Headers of a search answer: how many papers match, counted up to SEARCH_TOTAL_CAP. */
+export const SearchHeadersSchema = z.object({
+  'X-Total-Count': z.string().openapi({
+    description: `Papers matching the query, counted up to ${SEARCH_TOTAL_CAP.toLocaleString('en-US')}`,
+    example: '137',
+  }),
+  'X-Total-Count-Capped': z.enum(['true', 'false']).openapi({
+    description: 'true when counting stopped at the cap: more papers match than X-Total-Count says',
+  }),
 });
 
 export const DEFAULT_SIMILAR_LIMIT = 10;

@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { IMPORT_FORMATS, type ImportFormat } from '../ingest/detect.js';
 import { importFiles, type ImportProgress, type ImportReport } from '../ingest/import.js';
+import { isInstanceExport, restoreInstanceFiles } from '../ops/instance.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from './main.js';
@@ -70,13 +71,19 @@ function terminalProgress(stream: NodeJS.WriteStream): {
   };
 }
 
+async function instanceExports(files: string[]): Promise<string[]> {
+  const found = await Promise.all(files.map(isInstanceExport));
+  return files.filter((_, i) => found[i]);
+}
+
 export function registerImport(program: Command): void {
   program
     .command('import')
     .description(
       'Import papers from files (gzip accepted): a paper-listing text, arXiv listing JSON Lines, Hugging Face ' +
         'daily papers (a JSON array or JSON Lines) or the arXiv metadata snapshot. Papers already present are ' +
-        'merged; bad records are reported with their line and skipped (exit status 1).',
+        'merged; bad records are reported with their line and skipped (exit status 1). An instance export ' +
+        '(`paperboy export`) is restored whole; what the store has already is kept, so restoring twice changes nothing.',
     )
     .argument('<files...>', 'files to import')
     .addOption(
@@ -100,11 +107,14 @@ export function registerImport(program: Command): void {
       const progress = process.stderr.isTTY ? terminalProgress(process.stderr) : undefined;
       let report: ImportReport;
       try {
-        report = await importFiles(store, files, {
-          format: options.format,
-          listingYear: options.year,
-          onProgress: progress?.update,
-        });
+        // Instance exports (`paperboy export`) are told by their header line and restored whole.
+        const exports = options.format === 'auto' ? await instanceExports(files) : [];
+        report = await importFiles(
+          store,
+          files.filter((file) => !exports.includes(file)),
+          { format: options.format, listingYear: options.year, onProgress: progress?.update },
+        );
+        await restoreInstanceFiles(store, exports, report, { onProgress: progress?.update });
       } catch (err) {
         throw new UsageError(`import stopped: ${(err as Error).message}`);
       } finally {

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { registerAdd } from './add.js';
 import { registerDigest } from './digest.js';
+import { registerExport } from './export.js';
 import { registerHarvest } from './harvest.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
@@ -24,6 +25,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerImport(program);
+  registerExport(program);
   registerMigrate(program);
   registerAdd(program);
   registerHarvest(program);

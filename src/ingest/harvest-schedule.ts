@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { HarvestError, runHarvest, type HarvestReport } from './harvest.js';
+import { HarvestBusyError, HarvestError, runHarvest, type HarvestReport } from './harvest.js';
 
 export interface HarvestScheduleDeps {
   store: Store;
@@ -33,7 +33,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * Harvests once a day at PAPERBOY_HARVEST_AT (UTC) inside `paperboy serve`, so one process keeps itself
  * current. Each run continues from the checkpoint like `paperboy harvest`; a failed run is logged and
- * recorded (see lastHarvestRuns), and the next day's run resumes it. Off when harvestAt is null.
+ * recorded (see lastHarvestRuns), and the next day's run resumes it. Off when harvestAt is null. Every node
+ * may run the schedule: the set's lease lets one harvest, and the others skip that day's run.
  */
 export function startHarvestSchedule(
   deps: HarvestScheduleDeps,
@@ -55,8 +56,9 @@ export function startHarvestSchedule(
     )
       .catch((err: unknown) => {
         // A run that stopped is already logged and recorded by the harvest; one that never started is not.
-        if (!(err instanceof HarvestError)) logger.error({ err }, 'scheduled harvest crashed');
-        else if (err.report === null) logger.warn({ reason: err.message }, 'scheduled harvest skipped');
+        if (err instanceof HarvestBusyError) {
+          logger.info({ reason: err.message }, 'scheduled harvest left to the process running one');
+        } else if (!(err instanceof HarvestError)) logger.error({ err }, 'scheduled harvest crashed');
         return null;
       })
       .finally(() => {

@@ -42,7 +42,7 @@ export interface HarvestRun extends HarvestCounts {
   until: string | null;
   /** The run continued a stopped one from its resumption token. */
   resumed: boolean;
-  /** `host:pid` of the process that ran it. */
+  /** `host:pid:nonce` of the process that ran it (the owner of its lease, see ops/lease.ts). */
   owner: string | null;
   startedAt: string;
   finishedAt: string | null;

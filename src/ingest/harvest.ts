@@ -1,6 +1,6 @@
-import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import type { PaperInput } from '../model/paper.js';
+import { JobBusyError, Lease } from '../ops/lease.js';
 import type { Store } from '../store/store.js';
 import { ArxivUnavailableError, politeGet, type PoliteHttpOptions } from './arxiv-http.js';
 import {
@@ -23,9 +23,6 @@ import {
   type OaiRecord,
   type OaiResponse,
 } from './oai-pmh.js';
-
-// A killed run stays marked running until the next run of its set; these are enough to find it.
-const RUNS_CHECKED_FOR_LIVE_ONES = 20;
 
 /** How far back the very first incremental run of a set reaches, when no --from is given. */
 export const FIRST_RUN_DAYS = 7;
@@ -75,6 +72,32 @@ export class HarvestError extends Error {
   ) {
     super(message);
     this.name = 'HarvestError';
+  }
+}
+
+/** Another process (this node or another) is harvesting the same set; this run did not start. */
+export class HarvestBusyError extends HarvestError {
+  constructor(message: string) {
+    super(message, null);
+    this.name = 'HarvestBusyError';
+  }
+}
+
+/** The lease that lets one process at a time harvest a set (see ops/lease.ts). */
+export function harvestJobName(set: string): string {
+  return `harvest:${set || '(all)'}`;
+}
+
+/** Takes the set's lease, or throws HarvestBusyError naming the holder. */
+async function acquireHarvestLease(store: Store, set: string): Promise<Lease> {
+  try {
+    return await Lease.acquire(store, harvestJobName(set));
+  } catch (err) {
+    if (!(err instanceof JobBusyError)) throw err;
+    throw new HarvestBusyError(
+      `another harvest of ${set ? `set ${set}` : 'all sets'} is running (process ${err.holder}, ` +
+        `lease until ${err.until?.toISOString()}); wait for it to finish`,
+    );
   }
 }
 
@@ -192,10 +215,33 @@ async function fetchPage(deps: HarvestDeps, url: string): Promise<OaiResponse> {
  * records' papers removed — arXiv marks a record deleted only when the paper is gone, so it leaves the
  * feed and search — and then the checkpoint saved, so a run killed at any point resumes after the last
  * committed page and a page seen twice changes nothing.
+ *
+ * One process at a time harvests a set, however many nodes share the database: the run holds the set's
+ * lease, renewed while it runs. A run whose process died leaves the lease to expire and its run record
+ * marked running; the next run takes the lease, marks that record interrupted and resumes its checkpoint.
  */
 export async function runHarvest(deps: HarvestDeps, request: HarvestRequest = {}): Promise<HarvestReport> {
-  const { store, logger } = deps;
   const set = request.set ?? '';
+  const lease = await acquireHarvestLease(deps.store, set);
+  const lost = new AbortController();
+  const stopRenewing = lease.keepAlive((err) => lost.abort(err));
+  const signal = deps.signal ? AbortSignal.any([deps.signal, lost.signal]) : lost.signal;
+  try {
+    return await harvestUnderLease({ ...deps, signal }, set, request, lease.owner, lost.signal);
+  } finally {
+    await stopRenewing();
+    await lease.release(false);
+  }
+}
+
+async function harvestUnderLease(
+  deps: HarvestDeps,
+  set: string,
+  request: HarvestRequest,
+  owner: string,
+  leaseLost: AbortSignal,
+): Promise<HarvestReport> {
+  const { store, logger } = deps;
   let checkpoint: HarvestCheckpoint = (await store.harvestCheckpoint(set)) ?? {
     set,
     lastDatestamp: null,
@@ -203,17 +249,6 @@ export async function runHarvest(deps: HarvestDeps, request: HarvestRequest = {}
   };
   const plan = planHarvest(request, checkpoint, deps.now?.() ?? new Date());
   const resumed = plan.token !== null;
-  const owner = `${hostname()}:${process.pid}`;
-  const other = (await store.lastHarvestRuns(RUNS_CHECKED_FOR_LIVE_ONES)).find(
-    (run) => run.status === 'running' && run.set === set && isAlive(run.owner),
-  );
-  if (other) {
-    throw new HarvestError(
-      `another harvest of ${set ? `set ${set}` : 'all sets'} is running (process ${other.owner}, ` +
-        `started ${other.startedAt}); wait for it to finish`,
-      null,
-    );
-  }
   const runId = await store.startHarvestRun({ set, from: plan.from, until: plan.until, resumed, owner });
   const counts = emptyCounts();
   const report = (): HarvestReport => ({
@@ -297,6 +332,12 @@ export async function runHarvest(deps: HarvestDeps, request: HarvestRequest = {}
       resumingStoppedRun = false;
     }
   } catch (err) {
+    if (leaseLost.aborted) {
+      const message = `lost the lease on the harvest: ${describeFailure(leaseLost.reason)}`;
+      await store.finishHarvestRun(runId, { status: 'interrupted', error: message });
+      logger.error({ runId, ...counts }, `harvest stopped: ${message}`);
+      throw new HarvestError(`the harvest was stopped (${message}); the next run resumes it`, report());
+    }
     if (deps.signal?.aborted) {
       await store.finishHarvestRun(runId, { status: 'interrupted', error: 'stopped by shutdown' });
       logger.info({ runId, ...counts }, 'harvest stopped by shutdown; the next run resumes it');
@@ -317,21 +358,6 @@ export async function runHarvest(deps: HarvestDeps, request: HarvestRequest = {}
   await store.finishHarvestRun(runId, { status: 'completed', error: null });
   logger.info({ runId, ...counts, ms: Math.round(performance.now() - started) }, 'harvest completed');
   return report();
-}
-
-/**
- * Whether the process that started a run still runs. Only processes of this host can be asked; a run
- * of another host counts as gone (several nodes on one database take leases: see the PostgreSQL issue).
- */
-function isAlive(owner: string | null): boolean {
-  const [host, pid] = owner?.split(':') ?? [];
-  if (host !== hostname() || !pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function describeFailure(err: unknown): string {

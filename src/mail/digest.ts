@@ -7,6 +7,7 @@
  * sends every row still unsent. Subscribers are planned in id order, in batches sharing one read of what
  * they were sent before.
  */
+import { Lease } from '../ops/lease.js';
 import { CandidateSource, SECTION_LIMITS } from './candidates.js';
 import { issueFor } from './calendar.js';
 import {
@@ -17,7 +18,6 @@ import {
   type DeliverySummary,
   type MailContext,
 } from './deliver.js';
-import { Lease } from './lease.js';
 import type { NewDelivery } from './records.js';
 import { type DigestSection, paperIdsOf, selectDigest, toStoredSections } from './select.js';
 import type { DigestKind, Topic } from './topics.js';

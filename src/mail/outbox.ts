@@ -4,8 +4,8 @@
  * crash is sent when the process starts again, and a temporary failure is retried with backoff.
  */
 import type { AppDeps } from '../app.js';
+import { JobBusyError, Lease } from '../ops/lease.js';
 import { DEFAULT_RETRY, deliverQueued, type MailContext, type RetryPolicy } from './deliver.js';
-import { JobBusyError, Lease } from './lease.js';
 import type { DeliveryFilter } from './records.js';
 import { createMailTransport } from './transport.js';
 

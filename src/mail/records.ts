@@ -77,11 +77,3 @@ export interface DigestRecipient {
   email: string;
   topics: Topic[];
 }
-
-/** Who holds a named job (a digest issue being sent, the confirmation outbox) and until when. */
-export interface MailJob {
-  name: string;
-  owner: string | null;
-  leaseExpiresAt: Date | null;
-  finishedAt: string | null;
-}

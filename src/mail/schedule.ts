@@ -2,12 +2,13 @@
  * The mail jobs inside `paperboy serve`: the confirmation outbox always, and — when PAPERBOY_DIGEST_AT is set
  * (off by default) — each due digest once a day from that UTC time on. An issue whose run left messages
  * deferred is run again on later ticks until everything went out; a finished issue is not run again.
- * Several processes on one database may all run the schedule: the lease per issue lets one send it.
+ * Several processes on one database may all run the schedule: the lease per issue lets one send it, and when
+ * that one dies mid-run, another carries on once the lease is free (see ops/lease.ts).
  */
 import type { AppDeps } from '../app.js';
+import { JobBusyError } from '../ops/lease.js';
 import { isDue, issueFor } from './calendar.js';
 import { sendDigest } from './digest.js';
-import { JobBusyError } from './lease.js';
 import { outboxFor } from './outbox.js';
 import { DIGEST_KINDS } from './topics.js';
 import { createMailTransport } from './transport.js';
@@ -15,8 +16,6 @@ import { createMailTransport } from './transport.js';
 export interface DigestSchedule {
   stop(): Promise<void>;
 }
-
-const TICK_MS = 60_000;
 
 /** Whether `now` is at or after the HH:MM (UTC) of its day. */
 export function pastTimeOfDay(now: Date, at: string): boolean {
@@ -46,12 +45,15 @@ export function startDigestSchedule(
     if (!at || !pastTimeOfDay(today, at)) return;
     for (const kind of DIGEST_KINDS) {
       if (abort.signal.aborted || !isDue(kind, today)) continue;
-      const job = await deps.store.getMailJob(`digest:${issueFor(kind, today)}`);
+      const job = await deps.store.getJobLease(`digest:${issueFor(kind, today)}`);
       if (job?.finishedAt) continue;
       try {
         await sendDigest(ctx, { kind, date: today, delivery: { signal: abort.signal } });
       } catch (err) {
-        if (err instanceof JobBusyError) continue;
+        if (err instanceof JobBusyError) {
+          deps.logger.debug({ kind, reason: err.message }, 'scheduled digest left to the process sending it');
+          continue;
+        }
         deps.logger.error({ err, kind }, 'scheduled digest failed');
       }
     }
@@ -59,7 +61,7 @@ export function startDigestSchedule(
 
   const timer = setInterval(() => {
     running ??= tick().finally(() => (running = null));
-  }, options.tickMs ?? TICK_MS);
+  }, options.tickMs ?? deps.config.mail.digestTickMs);
   timer.unref();
   deps.logger.info(
     { at },

@@ -42,9 +42,10 @@ describe('planSearch', () => {
   });
 
   it('lists matches unscored when the query is only required words that most papers have', () => {
-    const df = frequencies({ the: 9000, graph: 10 });
-    expect(planSearch(parseQuery('"the"'), df, DOCUMENTS, LIMITS).unranked).toBe(true);
-    expect(planSearch(parseQuery('"the" "graph"'), df, DOCUMENTS, LIMITS).unranked).toBe(false);
+    // Not a stopword: the parser drops those before planning.
+    const df = frequencies({ model: 9000, graph: 10 });
+    expect(planSearch(parseQuery('"model"'), df, DOCUMENTS, LIMITS).unranked).toBe(true);
+    expect(planSearch(parseQuery('"model" "graph"'), df, DOCUMENTS, LIMITS).unranked).toBe(false);
   });
 
   it('merges words with the same index term and counts them', () => {
@@ -75,13 +76,27 @@ describe('planSearch', () => {
       DOCUMENTS,
       LIMITS,
     );
-    expect(plan.candidates).toEqual({ words: parseQuery('large language').should, mode: 'allInTitle' });
+    expect(plan.candidates).toEqual({
+      words: parseQuery('large language').should,
+      mode: 'allInTitle',
+      scoreAll: true,
+    });
   });
 
   it('falls back to the rarest word when a longer query has only common words', () => {
     const table = { aa: 400, bb: 500, cc: 600, dd: 700 };
     const plan = planSearch(parseQuery('dd cc bb aa'), frequencies(table), DOCUMENTS, LIMITS);
-    expect(plan.candidates).toEqual({ words: [{ text: 'aa', prefix: false }], mode: 'any' });
+    expect(plan.candidates).toEqual({ words: [{ text: 'aa', prefix: false }], mode: 'any', scoreAll: true });
+  });
+
+  it('scores candidates on their candidate words only when scoring every word would read too much', () => {
+    const table = { rare: 100, mid: 150, common: 2000, usual: 3000 };
+    const query = parseQuery('common rare usual mid');
+    const bounded = planSearch(query, frequencies(table), DOCUMENTS, { ...LIMITS, scoredPostings: 5000 });
+    expect(bounded.candidates?.scoreAll).toBe(false);
+    expect(texts(bounded.candidates?.words)).toEqual(['rare', 'mid']);
+    const roomy = planSearch(query, frequencies(table), DOCUMENTS, { ...LIMITS, scoredPostings: 5250 });
+    expect(roomy.candidates?.scoreAll).toBe(true);
   });
 
   it('never narrows around required phrases or prefixes', () => {

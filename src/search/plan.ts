@@ -11,6 +11,9 @@
  * - when the remaining words still match too much, ranked candidates must contain one of the rarest
  *   words, or, when every word is common, all of them in the title (a short query) or the rarest one;
  *   every word still counts in the score;
+ * - when even scoring every word would read too much (BM25 first counts each word's papers in full), the
+ *   engine orders the candidates by their candidate words alone, and the best of them are re-scored on
+ *   every word;
  * - when every word is in most papers ("model", "the"), BM25 cannot tell papers apart: the matches are
  *   listed newest first instead of being scored.
  */
@@ -24,9 +27,19 @@ export interface SearchLimits {
   fullPostings: number;
   /** Postings the candidate words of a narrowed ranked query may read. */
   candidatePostings: number;
+  /**
+   * Postings a narrowed query may read to score its candidates on every word; past it they are scored on
+   * the candidate words only (see SearchPlan.candidates.scoreAll). Unbounded when absent.
+   */
+  scoredPostings?: number;
 }
 
-export const SEARCH_LIMITS: SearchLimits = { maxWords: 32, fullPostings: 20_000, candidatePostings: 8_000 };
+export const SEARCH_LIMITS: SearchLimits = {
+  maxWords: 32,
+  fullPostings: 20_000,
+  candidatePostings: 8_000,
+  scoredPostings: 100_000,
+};
 
 /** Most words that candidates of an all-common-words query must all have in their title. */
 const MAX_TITLE_WORDS = 3;
@@ -37,8 +50,10 @@ export interface SearchPlan {
   /**
    * Free words that restrict which matches are scored, when scoring every match would read too much:
    * `any` of them anywhere, or `all` of them in the title. Null when the whole query is cheap enough.
+   * `scoreAll`: the engine may score candidates on every word; otherwise on the candidate words only,
+   * and only the best are re-scored on every word.
    */
-  candidates: { words: QueryWord[]; mode: 'any' | 'allInTitle' } | null;
+  candidates: { words: QueryWord[]; mode: 'any' | 'allInTitle'; scoreAll: boolean } | null;
   /** Every word is in most papers: relevance cannot order the matches. */
   unranked: boolean;
 }
@@ -107,15 +122,16 @@ export function planSearch(
     candidates.push(w);
   }
   const inQueryOrder = (ws: FreeWord[]) => words.filter((w) => ws.includes(w)).map((w) => w.word);
+  const scoreAll = postings(words) <= (limits.scoredPostings ?? Infinity);
   if (candidates.length > 0)
-    return { ...planned, candidates: { words: inQueryOrder(candidates), mode: 'any' } };
+    return { ...planned, candidates: { words: inQueryOrder(candidates), mode: 'any', scoreAll } };
   // Every word is common. A few name a topic that titles state ("large language models"); a sentence
   // rarely fits in one title, so its rarest word has to do.
   return {
     ...planned,
     candidates:
       words.length <= MAX_TITLE_WORDS
-        ? { words: inQueryOrder(words), mode: 'allInTitle' }
-        : { words: inQueryOrder(byFrequency.slice(0, 1)), mode: 'any' },
+        ? { words: inQueryOrder(words), mode: 'allInTitle', scoreAll }
+        : { words: inQueryOrder(byFrequency.slice(0, 1)), mode: 'any', scoreAll },
   };
 }

@@ -26,12 +26,12 @@ import type {
   DeliveryFilter,
   DeliveryStatus,
   DigestRecipient,
-  MailJob,
   MailSubscriber,
   NewDelivery,
   QueuedDelivery,
 } from '../mail/records.js';
 import type { DigestKind, Topic } from '../mail/topics.js';
+import type { JobLease } from '../ops/lease.js';
 import type { ParsedQuery } from '../search/query.js';
 import type {
   CandidateRequest,
@@ -39,6 +39,8 @@ import type {
   PaperText,
   RecommendationFeedback,
 } from '../recommend/records.js';
+import type { InstanceRecord } from './instance/records.js';
+import type { RestoreSummary } from './instance/restore.js';
 
 /** Counts of what an upsert did. */
 export interface UpsertSummary {
@@ -59,6 +61,11 @@ export interface FeedQuery {
   limit: number;
   /** Only papers submitted by this user. */
   submitter?: string;
+  /**
+   * False when the caller does not show the total (the JSON API): counting every paper of a long range
+   * reads a whole index. `total` is then the papers up to the end of this page (offset + items).
+   */
+  count?: boolean;
 }
 
 export interface PageOf<T> {
@@ -82,6 +89,17 @@ export interface SearchRequest {
   sort: SearchSort;
   offset: number;
   limit: number;
+}
+
+/**
+ * Search totals are counted up to this many matches: past it a page says "10,000+ results". Counting every
+ * match of a common word would read its whole posting list (a second per search at a million papers).
+ */
+export const SEARCH_TOTAL_CAP = 10_000;
+
+export interface SearchPage extends PageOf<SearchHit> {
+  /** The count stopped at SEARCH_TOTAL_CAP (`total`): more papers match. */
+  totalCapped: boolean;
 }
 
 export interface SearchHit {
@@ -108,12 +126,17 @@ export interface Store {
   upsertPapers(papers: PaperInput[]): Promise<UpsertSummary>;
   getPaper(id: string): Promise<Paper | null>;
   countPapers(): Promise<number>;
+  /**
+   * Changes whenever what readers see may have changed (a commit by this process or another), so caches of
+   * rendered pages tell that they are stale without a clock. Cheap: called on every cached request.
+   */
+  dataVersion(): Promise<string>;
   /** The newest feed day that has papers, or null when the store is empty. */
   latestFeedDay(): Promise<string | null>;
   /** The nearest days before `from` and after `to` that have papers. */
   feedNeighbours(from: string, to: string): Promise<FeedNeighbours>;
   listFeed(query: FeedQuery): Promise<PageOf<Paper>>;
-  search(request: SearchRequest): Promise<PageOf<SearchHit>>;
+  search(request: SearchRequest): Promise<SearchPage>;
   /** Up to `limit` papers most like the given one (never itself), best first; [] for an unknown or hidden id. */
   similarPapers(id: string, limit: number): Promise<Paper[]>;
   /** Every category with its paper count, most papers first. */
@@ -291,19 +314,19 @@ export interface Store {
   /** How many rows of `filter` are in each state. */
   countMailDeliveries(filter: DeliveryFilter): Promise<Record<DeliveryStatus, number>>;
   /**
-   * Takes the lease on a named job if nobody holds it, it expired, or its holder is `staleOwner` (known dead).
-   * Returns the holder after the attempt.
+   * Takes the lease on a named job (see ops/lease.ts) if nobody holds it, it expired, or its holder is
+   * `staleOwner` (known dead). Returns the holder after the attempt.
    */
-  acquireMailJob(
+  acquireJobLease(
     name: string,
     owner: string,
     leaseMs: number,
     now: Date,
     staleOwner?: string,
-  ): Promise<MailJob>;
+  ): Promise<JobLease>;
   /** Gives the lease up; `finished` records that the job's work is done. */
-  releaseMailJob(name: string, owner: string, finished: boolean, now: Date): Promise<void>;
-  getMailJob(name: string): Promise<MailJob | null>;
+  releaseJobLease(name: string, owner: string, finished: boolean, now: Date): Promise<void>;
+  getJobLease(name: string): Promise<JobLease | null>;
   /** Papers of a category that entered the feed between `from` and `to`, newest first. */
   newestPapersInCategory(category: string, from: string, to: string, limit: number): Promise<Paper[]>;
   /** Papers matching a saved search that entered the feed between `from` and `to`, best match first (no snippets). */
@@ -330,4 +353,17 @@ export interface Store {
   saveRecommendationModel(userId: number, model: string, now: Date): Promise<void>;
   /** How many papers match a search in each month of the filters' range (the whole corpus by default). */
   searchMonthlyCounts(request: Pick<SearchRequest, 'query' | 'filters'>): Promise<MonthlyCounts>;
+
+  // --- instance export and restore (src/store/instance) ---
+  /**
+   * Every record of the instance (see InstanceRecord), whatever refers to another after it, read from one
+   * consistent snapshot a page at a time, so any size exports in bounded memory.
+   */
+  exportRecords(): AsyncIterable<InstanceRecord>;
+  /**
+   * Restores a batch of exported records: papers are merged like an import, every other record is added
+   * unless the store has it already (so restoring twice changes nothing). Meant for a store nobody else is
+   * writing to at the time.
+   */
+  importRecords(records: InstanceRecord[]): Promise<RestoreSummary>;
 }

@@ -2,9 +2,7 @@
  * End to end: a real Paperboy server on a fresh database with three real arXiv listing days, driven by
  * real headless Chromium the way a person uses it — feed, previous day, a paper, search, a filter.
  */
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { type Browser, type Page } from 'playwright-core';
@@ -15,6 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { fromArxivListing } from '../../src/ingest/formats/arxiv-listing.js';
 import { createLogger } from '../../src/log.js';
 import { sharedPath } from '../support/shared.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-store.js';
 
 interface ListingRecord {
   id: string;
@@ -50,19 +49,19 @@ function longDay(day: string): string {
   });
 }
 
-let dir: string;
+let database: TestDatabase | undefined;
 let server: RunningServer;
 let browser: Browser;
 let records: ListingRecord[];
 const countOn = (day: string) => records.filter((r) => r._listing_date === day).length;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'paperboy-e2e-'));
+  database = await createTestDatabase();
   records = await readListingDays(3);
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    PAPERBOY_DB: path.join(dir, 'paperboy.db'),
+    ...database.env,
     PAPERBOY_DEMO: '0',
   });
   server = await startServer(config, createLogger('silent'));
@@ -75,7 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await database?.close();
 });
 
 /** A page that fails the test on any script error or console error. */

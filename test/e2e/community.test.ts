@@ -3,9 +3,7 @@
  * the arXiv replay server describes, comment with math and a script tag, save to a collection, export
  * BibTeX — and the same upvote without JavaScript.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,21 +12,22 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { arxivApiReplay, startReplayServer, type ReplayServer } from '../support/replay-server.js';
 import { testPaper } from '../support/temp-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-store.js';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
-let dir: string;
+let database: TestDatabase | undefined;
 let server: RunningServer;
 let arxiv: ReplayServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'paperboy-e2e-community-'));
+  database = await createTestDatabase();
   arxiv = await startReplayServer(arxivApiReplay());
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    PAPERBOY_DB: path.join(dir, 'paperboy.db'),
+    ...database.env,
     PAPERBOY_DEMO: '0',
     ARXIV_API_URL: `${arxiv.url}/api/query`,
     ARXIV_REQUEST_DELAY_MS: '0',
@@ -45,7 +44,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await arxiv?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await database?.close();
 });
 
 interface Session {

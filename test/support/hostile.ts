@@ -3,8 +3,7 @@
  * fast-check arbitraries, and a whole Paperboy app on a temp database with every outside service
  * (arXiv, mail) pointed at 127.0.0.1.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -14,8 +13,9 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { fromArxivListing } from '../../src/ingest/formats/arxiv-listing.js';
 import { createLogger } from '../../src/log.js';
 import type { PaperInput } from '../../src/model/paper.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
 import { sharedPath } from './shared.js';
+import { createTestDatabase } from './test-store.js';
 
 /** The raw lines of the real arXiv listing (74,728 papers), read once per process. */
 let listingLines: string[] | null = null;
@@ -157,7 +157,7 @@ export const hugeString: fc.Arbitrary<string> = fc
 
 export interface HostileApp {
   app: Hono;
-  store: SqliteStore;
+  store: Store;
   config: Config;
   dir: string;
   close(): Promise<void>;
@@ -167,10 +167,11 @@ export interface HostileApp {
  * The whole app on a temp database. `env` adds configuration (e.g. ARXIV_API_URL of a replay server);
  * mail goes to an outbox folder in the temp folder, never into the repository.
  */
-export function createHostileApp(env: Record<string, string> = {}): HostileApp {
-  const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-hostile-'));
+export async function createHostileApp(env: Record<string, string> = {}): Promise<HostileApp> {
+  const database = await createTestDatabase();
+  const dir = database.dir;
   const config = loadConfig({
-    PAPERBOY_DB: path.join(dir, 'paperboy.db'),
+    ...database.env,
     PAPERBOY_DEMO: '0',
     PAPERBOY_OUTBOX: path.join(dir, 'outbox'),
     PAPERBOY_SECRET: 'a-test-secret-that-is-long-enough-for-paperboy',
@@ -180,16 +181,7 @@ export function createHostileApp(env: Record<string, string> = {}): HostileApp {
     ARXIV_OAI_URL: 'http://127.0.0.1:9/oai',
     ...env,
   });
-  const store = new SqliteStore(config.databasePath);
+  const { store } = database;
   const app = createApp({ store, config, logger: createLogger('silent') });
-  return {
-    app,
-    store,
-    config,
-    dir,
-    close: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { app, store, config, dir, close: database.close };
 }

@@ -1,7 +1,7 @@
-/** A Paperboy instance wired for mail tests: temp SQLite, the HTTP app, and mail going to a test SMTP server. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+/**
+ * A Paperboy instance wired for mail tests: a fresh database of the backend under test, the HTTP app, and
+ * mail going to a test SMTP server.
+ */
 import type { Hono } from 'hono';
 import { createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -9,16 +9,17 @@ import { createLogger } from '../../src/log.js';
 import type { MailContext } from '../../src/mail/deliver.js';
 import type { Topic } from '../../src/mail/topics.js';
 import { createMailTransport } from '../../src/mail/transport.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
 import { testPaper } from './temp-app.js';
+import { createTestDatabase, type TestDatabase } from './test-store.js';
 
 export const BASE_URL = 'http://paperboy.test';
 
 export interface MailTestApp {
   dir: string;
-  databasePath: string;
+  database: TestDatabase;
   config: Config;
-  store: SqliteStore;
+  store: Store;
   app: Hono;
   /** What digest runs in the test process use (mail to the test server). */
   ctx: MailContext;
@@ -27,11 +28,13 @@ export interface MailTestApp {
   close(): Promise<void>;
 }
 
-export function createMailTestApp(smtpUrl: string, extraEnv: Record<string, string> = {}): MailTestApp {
-  const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-mail-'));
-  const databasePath = path.join(dir, 'paperboy.db');
+export async function createMailTestApp(
+  smtpUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<MailTestApp> {
+  const database = await createTestDatabase();
   const env = {
-    PAPERBOY_DB: databasePath,
+    ...database.env,
     PAPERBOY_DEMO: '0',
     PAPERBOY_BASE_URL: BASE_URL,
     PAPERBOY_MAIL_FROM: 'Paperboy <digest@paperboy.test>',
@@ -41,33 +44,29 @@ export function createMailTestApp(smtpUrl: string, extraEnv: Record<string, stri
     ...extraEnv,
   };
   const config = loadConfig(env);
-  const store = new SqliteStore(databasePath);
+  const { store } = database;
   const logger = createLogger('silent');
   const transport = createMailTransport(config.mail);
+  let closed = false;
   return {
-    dir,
-    databasePath,
+    dir: database.dir,
+    database,
     config,
     store,
     app: createApp({ store, config, logger }),
     ctx: { store, config, logger, transport },
     env,
     close: async () => {
-      if (!store.db.open) return;
+      if (closed) return;
+      closed = true;
       transport.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.close();
     },
   };
 }
 
 /** `count` papers on `day` in cs.LG, ids 2611.00001…, upvotes descending so the order is known. */
-export async function seedPapers(
-  store: SqliteStore,
-  day: string,
-  count: number,
-  start = 1,
-): Promise<string[]> {
+export async function seedPapers(store: Store, day: string, count: number, start = 1): Promise<string[]> {
   const papers = Array.from({ length: count }, (_, i) => {
     const n = start + i;
     const id = `2611.${String(n).padStart(5, '0')}`;
@@ -78,7 +77,7 @@ export async function seedPapers(
 }
 
 /** A confirmed subscriber, made through the same store calls as the web flow. */
-export async function addSubscriber(store: SqliteStore, email: string, topics: Topic[]): Promise<number> {
+export async function addSubscriber(store: Store, email: string, topics: Topic[]): Promise<number> {
   const { confirmationId } = await store.requestMailSubscription(email, topics, new Date());
   const subscriber = await store.confirmMailSubscription(confirmationId, new Date());
   if (!subscriber) throw new Error('confirmation failed');

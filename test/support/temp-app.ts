@@ -1,36 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Hono } from 'hono';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { emptyPaper, type PaperInput } from '../../src/model/paper.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from './test-store.js';
 
 export interface TempApp {
   app: Hono;
-  store: SqliteStore;
+  store: Store;
+  database: TestDatabase;
   dir: string;
   close(): Promise<void>;
 }
 
-/** The whole HTTP app on a fresh SQLite file in a temp folder (no demo corpus). */
-export function createTempApp(): TempApp {
-  const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-test-'));
-  const databasePath = path.join(dir, 'paperboy.db');
-  const config = loadConfig({ PAPERBOY_DB: databasePath, PAPERBOY_DEMO: '0', PORT: '0' });
-  const store = new SqliteStore(databasePath);
-  const app = createApp({ store, config, logger: createLogger('silent') });
-  return {
-    app,
-    store,
-    dir,
-    close: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** The whole HTTP app on a fresh database of the backend under test (no demo corpus). */
+export async function createTempApp(): Promise<TempApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ ...database.env, PAPERBOY_DEMO: '0', PORT: '0' });
+  const app = createApp({ store: database.store, config, logger: createLogger('silent') });
+  return { app, store: database.store, database, dir: database.dir, close: database.close };
 }
 
 /** A paper with every field a page shows, for tests that need control over the content. */

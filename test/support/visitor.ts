@@ -1,11 +1,23 @@
-/** A browser's worth of state for app.request() tests: cookies, and the `_csrf` field of the last form it loaded. */
-import type { Hono } from 'hono';
+/**
+ * A browser's worth of state for app.request() tests: cookies, and the `_csrf` field of the last form it
+ * loaded. Over real HTTP (a `paperboy serve` child), pass `overHttp` as the app and absolute URLs.
+ */
+
+/** A Hono app, or anything else that answers requests the way its request() does. */
+interface RequestTarget {
+  request(url: string, init: RequestInit): Response | Promise<Response>;
+}
+
+/** Fetches like app.request(): redirects are returned, not followed. */
+export const overHttp = {
+  request: (url: string, init: RequestInit) => fetch(url, { ...init, redirect: 'manual' }),
+};
 
 export class Visitor {
   private cookies = new Map<string, string>();
   csrf = '';
   constructor(
-    private readonly app: Hono,
+    private readonly app: RequestTarget,
     private readonly baseUrl: string,
   ) {}
 

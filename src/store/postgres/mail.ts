@@ -4,21 +4,21 @@ import type {
   DeliveryFilter,
   DeliveryStatus,
   DigestRecipient,
-  MailJob,
   MailSubscriber,
   NewDelivery,
   QueuedDelivery,
 } from '../../mail/records.js';
 import { type DigestKind, digestOf, type Topic, topicKey } from '../../mail/topics.js';
+import type { JobLease } from '../../ops/lease.js';
 import type { Paper } from '../../model/paper.js';
 import type { ParsedQuery } from '../../search/query.js';
 import { type PaperRow, rowToPaper } from '../rows.js';
 import {
   DELIVERY_STATUSES,
   DIGEST_KINDS_SQL,
-  type MailJobRow,
+  type JobLeaseRow,
   type QueuedDeliveryRow,
-  rowToMailJob,
+  rowToJobLease,
   rowToQueuedDelivery,
   rowToSubscriber,
   type SubscriberRow,
@@ -419,28 +419,28 @@ export abstract class PgMail extends PgCommunity {
     return counts;
   }
 
-  async acquireMailJob(
+  async acquireJobLease(
     name: string,
     owner: string,
     leaseMs: number,
     now: Date,
     staleOwner?: string,
-  ): Promise<MailJob> {
+  ): Promise<JobLease> {
     // One statement: of two nodes asking at once, exactly one takes a free lease.
-    const taken = await this.row<MailJobRow>(
+    const taken = await this.row<JobLeaseRow>(
       `INSERT INTO mail_jobs AS j (name, owner, lease_expires_at, started_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, lease_expires_at = excluded.lease_expires_at
        WHERE j.owner IS NULL OR j.owner = excluded.owner OR j.owner = $5 OR coalesce(j.lease_expires_at, 0) <= $6
        RETURNING *`,
       [name, owner, now.getTime() + leaseMs, now.toISOString(), staleOwner ?? null, now.getTime()],
     );
-    if (taken) return rowToMailJob(taken);
-    const holder = await this.row<MailJobRow>('SELECT * FROM mail_jobs WHERE name = $1', [name]);
-    if (!holder) throw new Error(`the mail job ${name} vanished while taking its lease`);
-    return rowToMailJob(holder);
+    if (taken) return rowToJobLease(taken);
+    const holder = await this.row<JobLeaseRow>('SELECT * FROM mail_jobs WHERE name = $1', [name]);
+    if (!holder) throw new Error(`the job ${name} vanished while taking its lease`);
+    return rowToJobLease(holder);
   }
 
-  async releaseMailJob(name: string, owner: string, finished: boolean, now: Date): Promise<void> {
+  async releaseJobLease(name: string, owner: string, finished: boolean, now: Date): Promise<void> {
     await this.changes(
       `UPDATE mail_jobs SET owner = NULL, lease_expires_at = NULL,
          finished_at = CASE WHEN $1 THEN $2 ELSE finished_at END
@@ -449,9 +449,9 @@ export abstract class PgMail extends PgCommunity {
     );
   }
 
-  async getMailJob(name: string): Promise<MailJob | null> {
-    const row = await this.row<MailJobRow>('SELECT * FROM mail_jobs WHERE name = $1', [name]);
-    return row ? rowToMailJob(row) : null;
+  async getJobLease(name: string): Promise<JobLease | null> {
+    const row = await this.row<JobLeaseRow>('SELECT * FROM mail_jobs WHERE name = $1', [name]);
+    return row ? rowToJobLease(row) : null;
   }
 
   async newestPapersInCategory(category: string, from: string, to: string, limit: number): Promise<Paper[]> {

@@ -28,10 +28,12 @@ import type {
   FeedSort,
   PageOf,
   SearchHit,
+  SearchPage,
   SearchRequest,
   Store,
   UpsertSummary,
 } from '../store.js';
+import { SEARCH_TOTAL_CAP } from '../store.js';
 import { changesOf, dayCondition, paperFields, rowsOf, TS_CONFIG } from './base.js';
 import { PgRecommend } from './recommend.js';
 import {
@@ -45,6 +47,9 @@ import {
   withEllipses,
 } from './search-sql.js';
 import { TermStats } from './term-stats.js';
+import type { InstanceRecord } from '../instance/records.js';
+import { restoreRecords, type RestoreSummary } from '../instance/restore.js';
+import { exportPostgres, runPlansPostgres } from './instance.js';
 
 const COLUMNS = PAPER_COLUMNS.split(',').map((column) => column.trim());
 /** SQL types of the written columns, for unnest(); the others are text. */
@@ -225,6 +230,12 @@ export class PostgresStore extends PgRecommend implements Store {
     return (await this.row<{ n: number }>('SELECT count(*) AS n FROM papers'))?.n ?? 0;
   }
 
+  async dataVersion(): Promise<string> {
+    // Every commit, by any node, writes a WAL record and so moves the insert position (so does other work
+    // on the server: a cache then misses more often, never serves stale data).
+    return (await this.row<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn'))?.lsn ?? '';
+  }
+
   async latestFeedDay(): Promise<string | null> {
     return (await this.row<{ day: string | null }>('SELECT max(feed_date) AS day FROM papers'))?.day ?? null;
   }
@@ -256,18 +267,16 @@ export class PostgresStore extends PgRecommend implements Store {
          SELECT pk, row_number() OVER (ORDER BY ${order}) AS ord FROM visible
          ORDER BY ${order} LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}
        )
-       SELECT (SELECT count(*) FROM visible) AS total, ${paperFields('p')}
+       SELECT ${query.count === false ? '0' : '(SELECT count(*) FROM visible)'} AS total, ${paperFields('p')}
        FROM (SELECT 1) AS always LEFT JOIN (page JOIN papers p ON p.pk = page.pk) ON true
        ORDER BY page.ord`,
       params.values,
     );
-    return {
-      items: rows.filter((row) => row.pk !== null).map(rowToPaper),
-      total: rows[0]?.total ?? 0,
-    };
+    const items = rows.filter((row) => row.pk !== null).map(rowToPaper);
+    return { items, total: query.count === false ? query.offset + items.length : (rows[0]?.total ?? 0) };
   }
 
-  async search(request: SearchRequest): Promise<PageOf<SearchHit>> {
+  async search(request: SearchRequest): Promise<SearchPage> {
     return this.searching(async (tx) => {
       const plan = await this.plan(tx, request.query);
       // Every word is in most papers: relevance cannot tell them apart, the newest come first (as in SQLite).
@@ -279,7 +288,7 @@ export class PostgresStore extends PgRecommend implements Store {
         plan.candidates,
         request.query,
       );
-      if (!normalized) return { items: [], total: 0 };
+      if (!normalized) return { items: [], total: 0, totalCapped: false };
       const page = (narrowed: boolean) => {
         const { sql, params } = searchStatement(normalized, { ...request, sort }, narrowed);
         return rowsOf<PaperRow & SearchRow>(tx, sql, params);
@@ -301,7 +310,8 @@ export class PostgresStore extends PgRecommend implements Store {
               },
             ],
       );
-      return { items, total: rows[0]?.total ?? 0 };
+      const counted = rows[0]?.total ?? 0;
+      return { items, total: Math.min(counted, SEARCH_TOTAL_CAP), totalCapped: counted > SEARCH_TOTAL_CAP };
     });
   }
 
@@ -310,10 +320,14 @@ export class PostgresStore extends PgRecommend implements Store {
    * own: ranking a match costs PostgreSQL more than SQLite (it reads the paper's search vector from the
    * table, where FTS5 reads the index), so fewer matches are ranked in full.
    */
-  private async plan(tx: pg.PoolClient, query: ParsedQuery): Promise<SearchPlan> {
+  protected async plan(tx: pg.PoolClient, query: ParsedQuery): Promise<SearchPlan> {
     const words = query.should.filter((word) => !word.prefix).map((word) => word.text);
     const { documents, frequencies } = await this.termStats.lookup(tx, words);
     return planSearch(query, (word) => frequencies.get(word.text) ?? 0, documents, this.searchLimits);
+  }
+
+  protected async documentFrequencies(tx: pg.PoolClient, words: string[]): Promise<Map<string, number>> {
+    return (await this.termStats.lookup(tx, words)).frequencies;
   }
 
   async similarPapers(id: string, limit: number): Promise<Paper[]> {
@@ -466,5 +480,22 @@ export class PostgresStore extends PgRecommend implements Store {
       limit,
     ]);
     return rows.map(rowToHarvestRun);
+  }
+
+  // --- instance export and restore (src/store/instance) ---
+  async *exportRecords(): AsyncGenerator<InstanceRecord> {
+    await this.ready;
+    yield* exportPostgres(this.pool);
+  }
+
+  async importRecords(records: InstanceRecord[]): Promise<RestoreSummary> {
+    return restoreRecords(
+      {
+        backend: 'postgres',
+        upsertPapers: (papers) => this.upsertPapers(papers),
+        runPlans: (updates, plans) => this.transaction((tx) => runPlansPostgres(tx, updates, plans)),
+      },
+      records,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Paper } from '../../model/paper.js';
 import { fillMonths, monthOf } from '../../recommend/months.js';
 import type {
@@ -7,9 +8,11 @@ import type {
   RecommendationFeedback,
 } from '../../recommend/records.js';
 import { sampleIntegers } from '../../recommend/sample.js';
+import type { SearchPlan } from '../../search/plan.js';
+import type { ParsedQuery } from '../../search/query.js';
 import { type PaperRow, rowToPaper } from '../rows.js';
 import type { SearchRequest } from '../store.js';
-import { changesOf, dayCondition, paperFields, TS_CONFIG } from './base.js';
+import { changesOf, dayCondition, paperFields, rowsOf, TS_CONFIG } from './base.js';
 import { isRowId } from './community.js';
 import { PgMail } from './mail.js';
 import { matchConditions, normalizeQuery, Params, tsQueryParam } from './search-sql.js';
@@ -17,6 +20,11 @@ import { titleOrAbstractWord } from './tsquery.js';
 
 /** The recommend section of the PostgreSQL adapter: feedback, candidates, cached models, topic trends. */
 export abstract class PgRecommend extends PgMail {
+  /** What a search of `query` matches (see PostgresStore.plan). */
+  protected abstract plan(tx: pg.PoolClient, query: ParsedQuery): Promise<SearchPlan>;
+  /** Papers holding each word, from the term statistics the plan is made of. */
+  protected abstract documentFrequencies(tx: pg.PoolClient, words: string[]): Promise<Map<string, number>>;
+
   async recommendationFeedback(userId: number): Promise<RecommendationFeedback[]> {
     if (!isRowId(userId)) return [];
     const rows = await this.rows<{ id: string; kind: FeedbackKind; at: string }>(
@@ -109,31 +117,63 @@ export abstract class PgRecommend extends PgMail {
   }
 
   async searchMonthlyCounts(request: Pick<SearchRequest, 'query' | 'filters'>): Promise<MonthlyCounts> {
-    const { filters } = request;
-    const range = await this.row<{ first: string | null; last: string | null }>(
-      'SELECT min(feed_date) AS first, max(feed_date) AS last FROM papers WHERE hidden_at IS NULL',
-    );
-    if (range?.first == null || range.last == null)
-      return { months: [], firstDay: null, lastDay: null, estimated: false };
-    const firstDay = filters.from && filters.from > range.first ? filters.from : range.first;
-    const lastDay = filters.to && filters.to < range.last ? filters.to : range.last;
-    const counts = new Map<string, number>();
-    // The matches of search() itself, so that the months add up to its total.
-    const normalized = firstDay <= lastDay ? await normalizeQuery(this.pool, request.query, false) : null;
-    if (normalized) {
-      const params = new Params();
-      const rows = await this.rows<{ month: string; count: number }>(
-        `SELECT to_char(p.feed_date, 'YYYY-MM') AS month, count(*) AS count FROM papers p
-         WHERE ${matchConditions(params, tsQueryParam(params, normalized.match), filters)} GROUP BY month`,
-        params.values,
+    return this.searching(async (tx) => {
+      const { filters } = request;
+      const [range] = await rowsOf<{ first: string | null; last: string | null }>(
+        tx,
+        'SELECT min(feed_date) AS first, max(feed_date) AS last FROM papers WHERE hidden_at IS NULL',
       );
-      for (const row of rows) counts.set(row.month, row.count);
-    }
-    return {
-      months: fillMonths(monthOf(firstDay), monthOf(lastDay), counts),
-      firstDay,
-      lastDay,
-      estimated: false,
-    };
+      if (range?.first == null || range.last == null)
+        return { months: [], firstDay: null, lastDay: null, estimated: false };
+      const firstDay = filters.from && filters.from > range.first ? filters.from : range.first;
+      const lastDay = filters.to && filters.to < range.last ? filters.to : range.last;
+      const counts = new Map<string, number>();
+      // The words the search itself matches (see search()), so that the months add up to its total.
+      const plan = await this.plan(tx, request.query);
+      const normalized = firstDay <= lastDay ? await normalizeQuery(tx, plan.query, false) : null;
+      let estimated = false;
+      if (normalized) {
+        const params = new Params();
+        const where = matchConditions(params, tsQueryParam(params, normalized.match), filters);
+        // Counting reads every match's day. Past about 10,000 matches (judged from the words' document
+        // frequencies), an even spread of row ids stands for the rest, as in the SQLite adapter: papers
+        // arrive in feed order, so every month is thinned alike.
+        const words = plan.query.must.length > 0 ? plan.query.must.flat() : plan.query.should;
+        const known = await this.documentFrequencies(
+          tx,
+          words.filter((word) => !word.prefix).map((word) => word.text),
+        );
+        const frequencies = words.map((word) => (word.prefix ? Infinity : (known.get(word.text) ?? 0)));
+        const expected =
+          plan.query.must.length > 0
+            ? Math.min(...frequencies)
+            : frequencies.reduce((sum, df) => sum + df, 0);
+        const matches = Number.isFinite(expected)
+          ? expected
+          : // A prefix's frequency is unknown until the index expands it.
+            ((
+              await rowsOf<{ n: number }>(
+                tx,
+                `SELECT count(*) AS n FROM papers p WHERE ${where}`,
+                params.values,
+              )
+            )[0]?.n ?? 0);
+        const stride = Math.max(1, Math.ceil(matches / 10_000));
+        estimated = stride > 1;
+        const rows = await rowsOf<{ month: string; count: number }>(
+          tx,
+          `SELECT to_char(p.feed_date, 'YYYY-MM') AS month, count(*) AS count FROM papers p
+           WHERE ${where} ${estimated ? `AND p.pk % ${params.add(stride)} = 0` : ''} GROUP BY month`,
+          params.values,
+        );
+        for (const row of rows) counts.set(row.month, row.count * stride);
+      }
+      return {
+        months: fillMonths(monthOf(firstDay), monthOf(lastDay), counts),
+        firstDay,
+        lastDay,
+        estimated,
+      };
+    });
   }
 }

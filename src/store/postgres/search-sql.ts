@@ -1,7 +1,7 @@
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../search/highlight.js';
 import type { SearchPlan } from '../../search/plan.js';
 import type { ParsedQuery } from '../../search/query.js';
-import type { SearchFilters, SearchRequest, SearchSort } from '../store.js';
+import { SEARCH_TOTAL_CAP, type SearchFilters, type SearchRequest, type SearchSort } from '../store.js';
 import { dayCondition, paperFields, rowsOf, TS_CONFIG } from './base.js';
 import type { Queryable } from './connection.js';
 import { toExactPhrase, toTsQuery } from './tsquery.js';
@@ -44,6 +44,8 @@ export interface NormalizedQuery {
   allWords: string | null;
   /** The free words as a phrase of exact word forms (see toExactPhrase), and of their stems; or null. */
   phrase: { exact: string; stemmed: string } | null;
+  /** The words as typed, for marking them in titles and snippets: the plan may match on fewer. */
+  highlight: string;
 }
 
 /**
@@ -81,12 +83,13 @@ export async function normalizeQuery(
     all_words: string | null;
     phrase: string | null;
     stemmed_phrase: string | null;
+    highlight: string | null;
   }>(
     db,
     `SELECT to_tsquery('${TS_CONFIG}', $1)::text AS match, to_tsquery('${TS_CONFIG}', $2)::text AS candidates,
             to_tsquery('${TS_CONFIG}', $3)::text AS all_words, to_tsquery('${EXACT_CONFIG}', $4)::text AS phrase,
-            to_tsquery('${TS_CONFIG}', $4)::text AS stemmed_phrase`,
-    [match, narrowed, allWords, ranked ? toExactPhrase(typed) : null],
+            to_tsquery('${TS_CONFIG}', $4)::text AS stemmed_phrase, to_tsquery('${TS_CONFIG}', $5)::text AS highlight`,
+    [match, narrowed, allWords, ranked ? toExactPhrase(typed) : null, toTsQuery({ ...typed, not: [] })],
   );
   if (!row?.match) return null;
   return {
@@ -96,6 +99,7 @@ export async function normalizeQuery(
       : null,
     allWords: row.all_words || null,
     phrase: row.phrase && row.stemmed_phrase ? { exact: row.phrase, stemmed: row.stemmed_phrase } : null,
+    highlight: row.highlight || row.match,
   };
 }
 
@@ -150,6 +154,7 @@ const TITLE_OPTIONS = `${MARK_OPTIONS}, HighlightAll=true`;
 const SNIPPET_OPTIONS = `${MARK_OPTIONS}, MaxWords=${SNIPPET_MAX_WORDS}, MinWords=${SNIPPET_MAX_WORDS / 2}`;
 
 export interface SearchRow {
+  /** Matches counted up to SEARCH_TOTAL_CAP + 1 (one more tells that the cap was reached). */
   total: number;
   /** Matches ranked: fewer than `total` when the ranking was narrowed to candidates. */
   ranked: number;
@@ -181,6 +186,7 @@ export function searchStatement(
 ): { sql: string; params: unknown[] } {
   const params = new Params();
   const query = tsQueryParam(params, normalized.match);
+  const highlight = tsQueryParam(params, normalized.highlight);
   const where = matchConditions(params, query, request.filters);
   const order = SEARCH_ORDER[request.sort];
   const { candidates, phrase } = normalized;
@@ -190,7 +196,7 @@ export function searchStatement(
   if (request.sort !== 'relevance') {
     ctes = `matched AS (SELECT p.pk, p.feed_date, p.upvotes, 0 AS score FROM papers p WHERE ${where})`;
     ranked = 'matched';
-    total = 'SELECT count(*) FROM matched';
+    total = 'SELECT 1 FROM matched';
   } else {
     const rankedMatches =
       !narrowed || !candidates
@@ -208,10 +214,7 @@ export function searchStatement(
       )`;
     ranked = 'scored';
     // Ranking every match counts them too; a narrowed ranking leaves the others to count apart.
-    total =
-      rankedMatches === where
-        ? 'SELECT count(*) FROM scored'
-        : `SELECT count(*) FROM papers p WHERE ${where}`;
+    total = rankedMatches === where ? 'SELECT 1 FROM scored' : `SELECT 1 FROM papers p WHERE ${where}`;
     if (phrase) {
       // Only papers with the phrase's stems can hold its exact words: the others are not read again.
       ctes += `, phrased AS MATERIALIZED (
@@ -232,9 +235,10 @@ export function searchStatement(
       SELECT pk, score, row_number() OVER (ORDER BY ${order}) AS ord FROM ${ranked}
       ORDER BY ${order} LIMIT ${params.add(request.limit)} OFFSET ${params.add(request.offset)}
     )
-    SELECT (${total}) AS total, (SELECT count(*) FROM ${ranked}) AS ranked, page.score, ${paperFields('p')},
-      ts_headline('${TS_CONFIG}', translate(p.title, ${params.add(MARKS)}, ''), ${query}, ${params.add(TITLE_OPTIONS)}) AS title_hl,
-      ts_headline('${TS_CONFIG}', translate(p.abstract, ${params.add(MARKS)}, ''), ${query}, ${params.add(SNIPPET_OPTIONS)}) AS snippet
+    SELECT (SELECT count(*) FROM (${total} LIMIT ${SEARCH_TOTAL_CAP + 1}) AS counted) AS total,
+      (SELECT count(*) FROM ${ranked}) AS ranked, page.score, ${paperFields('p')},
+      ts_headline('${TS_CONFIG}', translate(p.title, ${params.add(MARKS)}, ''), ${highlight}, ${params.add(TITLE_OPTIONS)}) AS title_hl,
+      ts_headline('${TS_CONFIG}', translate(p.abstract, ${params.add(MARKS)}, ''), ${highlight}, ${params.add(SNIPPET_OPTIONS)}) AS snippet
     FROM (SELECT 1) AS always LEFT JOIN (page JOIN papers p ON p.pk = page.pk) ON true
     ORDER BY page.ord`;
   return { sql, params: params.values };

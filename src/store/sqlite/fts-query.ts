@@ -45,14 +45,22 @@ export const BM25_WEIGHTS = [COLUMN_WEIGHTS.title, COLUMN_WEIGHTS.abstract, COLU
  * its candidate words (or all of them in the title) and scores them on the whole query. FTS5's bm25
  * sums over the phrases of the expression, so the candidate words, written twice, count more: the
  * order is only good enough to pick candidates, which are then re-scored (see search/bm25).
+ *
+ * bm25() first counts the papers of every phrase in the expression, reading each one's postings in full,
+ * so when the plan says that scoring every word costs too much, the expression holds the candidate words
+ * (and the exclusions) only. It still matches only papers the whole query matches: a narrowed plan has
+ * no required phrase, and a candidate is one of its free words, or all of them.
  */
 export function toFtsRankedMatch(plan: SearchPlan): string | null {
   const full = toFtsMatch(plan.query);
   if (!full || !plan.candidates) return full;
-  const { words, mode } = plan.candidates;
+  const { words, mode, scoreAll } = plan.candidates;
   const candidates =
     mode === 'any' ? `(${words.map(word).join(' OR ')})` : `{title} : (${words.map(word).join(' AND ')})`;
-  return `${candidates} AND (${full})`;
+  if (scoreAll) return `${candidates} AND (${full})`;
+  let expr = candidates;
+  for (const phrase of plan.query.not) expr = `(${expr}) NOT ${phraseExpr(phrase)}`;
+  return expr;
 }
 
 export const SNIPPET_WORDS = 40;
@@ -98,13 +106,20 @@ export function searchFromSql(
  * Matches of @match in date or upvote order, filtered, as a page (@limit, @offset). The facets' index
  * for that order is walked and each paper looked up in the set of matches, so a common word's tens of
  * thousands of matches are neither joined nor sorted; a rare word's walk reads the small index once.
+ * When most papers match (`dense`), making that set would read most of the index: each paper the walk
+ * meets is looked up in the index instead, and the walk stops at the page after a few dozen.
  */
 export function facetOrderSql(
   filters: SearchFilters,
   sort: 'newest' | 'upvotes',
+  dense = false,
 ): { sql: string; params: Record<string, string> } {
   const params: Record<string, string> = {};
-  const where = ['f.pk IN (SELECT papers_fts.rowid FROM papers_fts WHERE papers_fts MATCH @match)'];
+  const where = [
+    dense
+      ? 'EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH @match AND papers_fts.rowid = f.pk)'
+      : 'f.pk IN (SELECT papers_fts.rowid FROM papers_fts WHERE papers_fts MATCH @match)',
+  ];
   if (filters.category) {
     where.push(
       'EXISTS (SELECT 1 FROM paper_categories c WHERE c.category = @category AND c.paper_pk = f.pk)',

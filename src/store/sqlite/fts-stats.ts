@@ -34,7 +34,11 @@ function readVarints(bytes: Uint8Array): number[] {
 export class FtsStats implements CorpusStatistics {
   documents = 0;
   averageLength = 0;
+  /** Goes up whenever the index has changed: results cached for an older version are stale. */
+  version = 0;
   private readonly frequencies = new Map<string, number>();
+  private readonly boundedFrequencies = new Map<string, number>();
+  private readonly countUpTo: Database.Statement<[string, number], number>;
   private generation: Buffer | null = null;
   private readonly lookup: Database.Statement<[string], number>;
   private readonly averages: Database.Statement<[], Buffer | undefined>;
@@ -47,6 +51,12 @@ export class FtsStats implements CorpusStatistics {
     this.lookup = db
       .prepare<[string], number>('SELECT doc FROM temp.papers_fts_terms WHERE term = ?')
       .pluck();
+    // The index yields a term's papers in row order as it reads them: the LIMIT stops the reading.
+    this.countUpTo = db
+      .prepare<[string, number], number>(
+        'SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)',
+      )
+      .pluck();
     // Record 1 of the index's data: the row count, then the total number of tokens of each column.
     this.averages = db
       .prepare<[], Buffer | undefined>('SELECT block FROM papers_fts_data WHERE id = 1')
@@ -58,7 +68,9 @@ export class FtsStats implements CorpusStatistics {
     const averages = this.averages.get() ?? Buffer.alloc(0);
     if (this.generation?.equals(averages)) return this;
     this.generation = averages;
+    this.version++;
     this.frequencies.clear();
+    this.boundedFrequencies.clear();
     const [rows = 0, ...columnTokens] = readVarints(averages);
     this.documents = rows;
     this.averageLength = rows > 0 ? columnTokens.reduce((a, b) => a + b, 0) / rows : 0;
@@ -70,6 +82,23 @@ export class FtsStats implements CorpusStatistics {
     if (df === undefined) {
       df = this.lookup.get(term) ?? 0;
       if (df > 0) this.frequencies.set(term, df);
+    }
+    return df;
+  }
+
+  /**
+   * The term's document frequency, or `cap` when it is at least that: counting stops there, where an exact
+   * frequency costs a read of the whole posting list (tens of milliseconds for a common word at a million
+   * papers). For weighing many words whose exact rarity matters only among the rare ones.
+   */
+  frequencyUpTo(term: string, cap: number): number {
+    const exact = this.frequencies.get(term);
+    if (exact !== undefined) return Math.min(exact, cap);
+    const key = `${cap}:${term}`;
+    let df = this.boundedFrequencies.get(key);
+    if (df === undefined) {
+      df = this.countUpTo.get(`"${term.replaceAll('"', '""')}"`, cap) ?? 0;
+      this.boundedFrequencies.set(key, df);
     }
     return df;
   }

@@ -1,12 +1,7 @@
 /** Row shapes of the mail tables (migration 4) and their mapping to the Store's records. */
-import type {
-  DeliveryStatus,
-  MailJob,
-  MailSubscriber,
-  QueuedDelivery,
-  SubscriberStatus,
-} from '../../mail/records.js';
+import type { DeliveryStatus, MailSubscriber, QueuedDelivery, SubscriberStatus } from '../../mail/records.js';
 import { normaliseTopics, parseTopicKey, type Topic } from '../../mail/topics.js';
+import type { JobLease } from '../../ops/lease.js';
 
 export interface SubscriberRow {
   id: number;
@@ -29,7 +24,7 @@ export interface QueuedDeliveryRow {
   attempts: number;
 }
 
-export interface MailJobRow {
+export interface JobLeaseRow {
   name: string;
   owner: string | null;
   lease_expires_at: number | null;
@@ -67,7 +62,7 @@ export function rowToQueuedDelivery(row: QueuedDeliveryRow): QueuedDelivery {
   };
 }
 
-export function rowToMailJob(row: MailJobRow): MailJob {
+export function rowToJobLease(row: JobLeaseRow): JobLease {
   return {
     name: row.name,
     owner: row.owner,

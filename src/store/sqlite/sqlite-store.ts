@@ -31,10 +31,12 @@ import type {
   FeedQuery,
   PageOf,
   SearchHit,
+  SearchPage,
   SearchRequest,
   Store,
   UpsertSummary,
 } from '../store.js';
+import { SEARCH_TOTAL_CAP } from '../store.js';
 import type {
   HarvestCheckpoint,
   HarvestCounts,
@@ -47,12 +49,12 @@ import type {
   DeliveryFilter,
   DeliveryStatus,
   DigestRecipient,
-  MailJob,
   MailSubscriber,
   NewDelivery,
   QueuedDelivery,
 } from '../../mail/records.js';
 import { type DigestKind, digestOf, type Topic, topicKey } from '../../mail/topics.js';
+import type { JobLease } from '../../ops/lease.js';
 import {
   BM25_WEIGHTS,
   facetOrderSql,
@@ -76,9 +78,9 @@ import { sampleIntegers } from '../../recommend/sample.js';
 import {
   DELIVERY_STATUSES,
   DIGEST_KINDS_SQL,
-  type MailJobRow,
+  type JobLeaseRow,
   type QueuedDeliveryRow,
-  rowToMailJob,
+  rowToJobLease,
   rowToQueuedDelivery,
   rowToSubscriber,
   type SubscriberRow,
@@ -95,7 +97,11 @@ import {
   rowToUser,
   type UserRow,
 } from './community-rows.js';
+import { IndexCache } from './index-cache.js';
 import { MIGRATIONS } from './migrations.js';
+import type { InstanceRecord } from '../instance/records.js';
+import { restoreRecords, type RestoreSummary } from '../instance/restore.js';
+import { exportSqlite, runPlansSqlite } from './instance.js';
 import {
   type HarvestCheckpointRow,
   type HarvestRunRow,
@@ -106,6 +112,19 @@ import {
   rowToHarvestRun,
   rowToPaper,
 } from '../rows.js';
+
+/** Matches a topic trend counts before it counts every stride-th row id only (see searchMonthlyCounts). */
+const TREND_SAMPLE = 10_000;
+/** Topic trends kept (see trendCache): one per query and filters, a few hundred bytes each. */
+const TREND_CACHE_ENTRIES = 1_000;
+/** A prefix's matches are counted up to TREND_SAMPLE times this, the largest stride they then need. */
+const TREND_MAX_STRIDE = 10;
+
+/** Document frequencies below this are counted exactly when picking a paper's distinctive words. */
+const SIMILAR_COUNT_CAP = 10_000;
+
+/** Paper pages whose similar papers stay cached (a few numbers each). */
+const SIMILAR_CACHE_ENTRIES = 20_000;
 
 // Papers per multi-row INSERT: 23 parameters each stays well under SQLite's 32,766 parameter limit.
 const INSERT_CHUNK = 500;
@@ -229,26 +248,47 @@ export class SqliteStore implements Store {
     return statement;
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /**
+   * Statements of hot paths, prepared once per SQL text: pages, searches and digest runs (once per
+   * subscriber) run the same few texts over and over. Texts built from a request hold placeholders only,
+   * so they are few.
+   */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   async getPaper(id: string): Promise<Paper | null> {
-    const row = this.selectPaper().get(id);
+    const row = this.sql('SELECT * FROM papers WHERE id = ?').get(id) as PaperRow | undefined;
     // Papers hidden by a moderator are gone for every reader (see moderate()).
     return row && row.hidden_at === null ? rowToPaper(row) : null;
   }
 
   async countPapers(): Promise<number> {
-    return this.db.prepare('SELECT count(*) FROM papers').pluck().get() as number;
+    return this.sql('SELECT count(*) FROM papers').pluck().get() as number;
+  }
+
+  async dataVersion(): Promise<string> {
+    // data_version moves when another connection commits, total_changes() with this connection's writes.
+    const { version, changes } = this.sql(
+      'SELECT data_version AS version, total_changes() AS changes FROM pragma_data_version',
+    ).get() as { version: number; changes: number };
+    return `${version}:${changes}`;
   }
 
   async latestFeedDay(): Promise<string | null> {
-    return (this.db.prepare('SELECT max(feed_date) FROM papers').pluck().get() as string | null) ?? null;
+    return (this.sql('SELECT max(feed_date) FROM papers').pluck().get() as string | null) ?? null;
   }
 
   async feedNeighbours(from: string, to: string): Promise<FeedNeighbours> {
-    const previous = this.db
-      .prepare('SELECT max(feed_date) FROM papers WHERE feed_date < ?')
-      .pluck()
-      .get(from);
-    const next = this.db.prepare('SELECT min(feed_date) FROM papers WHERE feed_date > ?').pluck().get(to);
+    const previous = this.sql('SELECT max(feed_date) FROM papers WHERE feed_date < ?').pluck().get(from);
+    const next = this.sql('SELECT min(feed_date) FROM papers WHERE feed_date > ?').pluck().get(to);
     return { previous: (previous as string | null) ?? null, next: (next as string | null) ?? null };
   }
 
@@ -268,19 +308,17 @@ export class SqliteStore implements Store {
     return this.db.transaction((): PageOf<Paper> => {
       // Page over the index first (papers_visible_by_day holds every sort key), then read only the page's
       // rows: sorting whole rows would read every abstract of a month to show thirty.
-      const pks = this.db
-        .prepare(`SELECT pk ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      const pks = this.sql(`SELECT pk ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
         .pluck()
         .all(...params, query.limit, query.offset) as number[];
-      const rows = this.db
-        .prepare('SELECT * FROM papers WHERE pk IN (SELECT value FROM json_each(?))')
-        .all(JSON.stringify(pks)) as PaperRow[];
-      const byPk = new Map(rows.map((row) => [row.pk, row]));
-      const total = this.db
-        .prepare(`SELECT count(*) ${sql}`)
-        .pluck()
-        .get(...params) as number;
-      return { items: pks.flatMap((pk) => byPk.get(pk) ?? []).map(rowToPaper), total };
+      const items = this.papersByPk(pks).map(rowToPaper);
+      const total =
+        query.count === false
+          ? query.offset + items.length
+          : (this.sql(`SELECT count(*) ${sql}`)
+              .pluck()
+              .get(...params) as number);
+      return { items, total };
     })();
   }
 
@@ -291,17 +329,19 @@ export class SqliteStore implements Store {
     return (this.ftsStatsOfConnection ??= new FtsStats(this.db));
   }
 
-  async search(request: SearchRequest): Promise<PageOf<SearchHit>> {
+  async search(request: SearchRequest): Promise<SearchPage> {
     // One read transaction, so planning, ranking, counting and reading the page see the same snapshot.
-    return this.db.transaction((): PageOf<SearchHit> => {
+    return this.db.transaction((): SearchPage => {
       const plan = this.ftsStats.refresh().plan(request.query);
       const match = toFtsMatch(plan.query);
-      if (!match) return { items: [], total: 0 };
+      if (!match) return { items: [], total: 0, totalCapped: false };
       const sql = searchFromSql(request.filters, false);
-      const total = this.db
-        .prepare(`SELECT count(*) ${sql.from}`)
+      // FTS5 yields matches in row order as it reads them, so the LIMIT stops the count (and the reading).
+      const counted = this.sql(`SELECT count(*) FROM (SELECT 1 ${sql.from} LIMIT @cap)`)
         .pluck()
-        .get({ ...sql.params, match }) as number;
+        .get({ ...sql.params, match, cap: SEARCH_TOTAL_CAP + 1 }) as number;
+      const totalCapped = counted > SEARCH_TOTAL_CAP;
+      const total = Math.min(counted, SEARCH_TOTAL_CAP);
       if (request.sort === 'relevance') {
         const ranked = this.rankByRelevance(
           plan,
@@ -311,16 +351,21 @@ export class SqliteStore implements Store {
           request.limit,
           total,
         );
-        return { items: this.searchHits(ranked, request.query), total };
+        return { items: this.searchHits(ranked, request.query), total, totalCapped };
       }
-      const ordered = facetOrderSql(request.filters, request.sort);
+      // One paper in ten or more matches (a free word is that common): the walk meets a match every few steps.
+      const stats = this.ftsStats;
+      const dense =
+        plan.unranked ||
+        plan.query.should.some((w) => !w.prefix && stats.frequency(stem(w.text)) > stats.documents / 10);
+      const ordered = facetOrderSql(request.filters, request.sort, dense);
       // No score: bm25() would have to be computed for every match.
       const pks = this.db
         .prepare(ordered.sql)
         .pluck()
         .all({ ...ordered.params, match, limit: request.limit, offset: request.offset }) as number[];
       const unscored = pks.map((pk) => ({ pk, score: 0 }));
-      return { items: this.searchHits(unscored, request.query), total };
+      return { items: this.searchHits(unscored, request.query), total, totalCapped };
     })();
   }
 
@@ -342,21 +387,17 @@ export class SqliteStore implements Store {
     const match = toFtsMatch(plan.query);
     const ranked = toFtsRankedMatch(plan);
     if (!match || !ranked) return [];
-    if (plan.unranked) {
-      // The index walks its matches in row order itself: no score, no sort, it stops at the page.
-      return this.db
-        .prepare(
-          `SELECT papers_fts.rowid AS pk, 0 AS score ${sql.from} ORDER BY papers_fts.rowid DESC LIMIT @limit OFFSET @offset`,
-        )
-        .all({ ...sql.params, match, limit, offset }) as ScoredPk[];
-    }
+    // The index walks its matches in row order itself: no score, no sort, it stops at the page.
+    const newest = (count: number, skip: number) =>
+      this.sql(
+        `SELECT papers_fts.rowid AS pk, 0 AS score ${sql.from} ORDER BY papers_fts.rowid DESC LIMIT @limit OFFSET @offset`,
+      ).all({ ...sql.params, match, limit: count, offset: skip }) as ScoredPk[];
+    if (plan.unranked) return newest(limit, offset);
     const rank = (expression: string, count: number, skip: number) =>
-      this.db
-        .prepare(
-          `SELECT papers_fts.rowid AS pk, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score ${sql.from}
+      this.sql(
+        `SELECT papers_fts.rowid AS pk, -bm25(papers_fts, ${BM25_WEIGHTS}) AS score ${sql.from}
            ORDER BY score DESC LIMIT @limit OFFSET @offset`,
-        )
-        .all({ ...sql.params, match: expression, limit: count, offset: skip }) as ScoredPk[];
+      ).all({ ...sql.params, match: expression, limit: count, offset: skip }) as ScoredPk[];
     const narrowed = ranked !== match;
     if (!narrowed && !phrase) return rank(match, limit, offset);
     // Read even for later pages: its last score caps theirs.
@@ -364,12 +405,22 @@ export class SqliteStore implements Store {
     const tailFrom = Math.max(offset, RESCORED_CANDIDATES);
     // Past the reordered head, a narrowed plan's scores are approximate (higher): capped to keep the order.
     const floor = head.at(-1)?.score ?? Infinity;
-    const tail = (offset + limit > tailFrom ? rank(ranked, offset + limit - tailFrom, tailFrom) : []).map(
-      ({ pk, score }) => ({ pk, score: Math.min(score, floor) }),
-    );
+    const rankedPast = (count: number, skip: number) =>
+      rank(ranked, count, skip).map(({ pk, score }) => ({ pk, score: Math.min(score, floor) }));
+    const tail = offset + limit > tailFrom ? rankedPast(offset + limit - tailFrom, tailFrom) : [];
     const page = [...head.slice(offset, offset + limit), ...tail];
-    // The candidates ran out before the page did although the query has more: rank the whole query.
-    return page.length < limit && offset + page.length < total ? rank(match, limit, offset) : page;
+    if (page.length === limit || offset + page.length >= total) return page;
+    // The candidates ran out before the page did although the query has more: rank the whole query, or,
+    // when scoring it would read too much (see SearchPlan.candidates), follow every candidate with the
+    // other matches, newest first.
+    if (plan.candidates?.scoreAll !== false) return rank(match, limit, offset);
+    const candidates =
+      head.length < RESCORED_CANDIDATES
+        ? head
+        : [...head, ...rankedPast(offset + limit, RESCORED_CANDIDATES)];
+    const seen = new Set(candidates.map(({ pk }) => pk));
+    const others = newest(offset + limit, 0).filter(({ pk }) => !seen.has(pk));
+    return [...candidates, ...others].slice(offset, offset + limit);
   }
 
   /** Re-scores candidates exactly (when the engine's scores were approximate) and puts title phrases first. */
@@ -400,6 +451,13 @@ export class SqliteStore implements Store {
       .sort((a, b) => b.score - a.score || a.pk - b.pk);
   }
 
+  /** Similar papers by `pk:limit`: a paper page viewed again costs a lookup instead of a ranked query. */
+  private readonly similarCache = new IndexCache<number[]>(SIMILAR_CACHE_ENTRIES);
+  /** Topic trends by query and filters: counting a common topic's months reads most of its postings. */
+  private readonly trendCache = new IndexCache<{ counts: Map<string, number>; estimated: boolean }>(
+    TREND_CACHE_ENTRIES,
+  );
+
   async similarPapers(id: string, limit: number): Promise<Paper[]> {
     return this.db.transaction((): Paper[] => {
       const row = this.db
@@ -407,20 +465,31 @@ export class SqliteStore implements Store {
         .get(id) as { pk: number; title: string; abstract: string } | undefined;
       if (!row || limit <= 0) return [];
       const stats = this.ftsStats.refresh();
-      const words = distinctiveWords(row, (term) => stats.frequency(term), stats.documents);
-      const plan = stats.plan({ should: words, must: [], not: [] });
-      // One more than asked for, in case the paper itself is among them.
-      const ranked = this.rankByRelevance(plan, null, searchFromSql({}, false), 0, limit + 1, Infinity);
-      const others = ranked.map(({ pk }) => pk).filter((pk) => pk !== row.pk);
-      return this.papersByPk(others.slice(0, limit)).map(rowToPaper);
+      const similar = this.similarCache.get(stats.version, `${row.pk}:${limit}`, () => {
+        // Words in more than one paper in a hundred are weighed as if in exactly that many: they are seldom
+        // among a paper's most distinctive, and counting their papers exactly would read most of the index.
+        const common = Math.max(SIMILAR_COUNT_CAP, Math.ceil(stats.documents / 100));
+        const words = distinctiveWords(row, (term) => stats.frequencyUpTo(term, common), stats.documents);
+        const plan = stats.plan({ should: words, must: [], not: [] });
+        // One more than asked for, in case the paper itself is among them.
+        const ranked = this.rankByRelevance(plan, null, searchFromSql({}, false), 0, limit + 1, Infinity);
+        return ranked
+          .map(({ pk }) => pk)
+          .filter((pk) => pk !== row.pk)
+          .slice(0, limit);
+      });
+      // A paper hidden since is left out even when the index version did not move.
+      return this.papersByPk(similar)
+        .filter((paper) => paper.hidden_at === null)
+        .map(rowToPaper);
     })();
   }
 
   /** Rows of the given papers, in the given order. */
   private papersByPk(pks: number[]): PaperRow[] {
-    const rows = this.db
-      .prepare('SELECT * FROM papers WHERE pk IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(pks)) as PaperRow[];
+    const rows = this.sql('SELECT * FROM papers WHERE pk IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(pks),
+    ) as PaperRow[];
     const byPk = new Map(rows.map((row) => [row.pk, row]));
     return pks.flatMap((pk) => byPk.get(pk) ?? []);
   }
@@ -985,17 +1054,6 @@ export class SqliteStore implements Store {
   }
 
   // --- mail (subscriptions, digests, send log) ---
-  private readonly mailStatements = new Map<string, Database.Statement>();
-
-  /** Mail statements run once per subscriber in a digest run: each is prepared once. */
-  private mailSql(sql: string): Database.Statement {
-    let statement = this.mailStatements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.mailStatements.set(sql, statement);
-    }
-    return statement;
-  }
 
   async requestMailSubscription(
     email: string,
@@ -1005,17 +1063,19 @@ export class SqliteStore implements Store {
     const at = now.toISOString();
     return this.db
       .transaction(() => {
-        this.mailSql(
+        this.sql(
           `INSERT INTO mail_subscribers (email, status, created_at, status_changed_at) VALUES (?, 'pending', ?, ?)
              ON CONFLICT (email) DO NOTHING`,
         ).run(email, at, at);
-        const subscriberId = this.mailSql('SELECT id FROM mail_subscribers WHERE email = ?')
+        const subscriberId = this.sql('SELECT id FROM mail_subscribers WHERE email = ?')
           .pluck()
           .get(email) as number;
         const confirmationId = Number(
-          this.mailSql(
-            'INSERT INTO mail_confirmations (subscriber_id, topics, created_at) VALUES (?, ?, ?)',
-          ).run(subscriberId, JSON.stringify(topics.map(topicKey)), at).lastInsertRowid,
+          this.sql('INSERT INTO mail_confirmations (subscriber_id, topics, created_at) VALUES (?, ?, ?)').run(
+            subscriberId,
+            JSON.stringify(topics.map(topicKey)),
+            at,
+          ).lastInsertRowid,
         );
         this.insertDelivery(
           {
@@ -1036,23 +1096,24 @@ export class SqliteStore implements Store {
     const at = now.toISOString();
     const subscriberId = this.db
       .transaction((): number | null => {
-        const request = this.mailSql('SELECT subscriber_id, topics FROM mail_confirmations WHERE id = ?').get(
+        const request = this.sql('SELECT subscriber_id, topics FROM mail_confirmations WHERE id = ?').get(
           confirmationId,
         ) as { subscriber_id: number; topics: string } | undefined;
         if (!request) return null;
-        this.mailSql(
+        this.sql(
           `UPDATE mail_subscribers SET status = 'active', status_changed_at = ?, bounce_reason = NULL
              WHERE id = ? AND status != 'active'`,
         ).run(at, request.subscriber_id);
-        const addTopic = this.mailSql(
+        const addTopic = this.sql(
           'INSERT OR IGNORE INTO mail_topics (subscriber_id, topic, digest, created_at) VALUES (?, ?, ?, ?)',
         );
         for (const topic of topicsFromKeys(JSON.parse(request.topics) as string[])) {
           addTopic.run(request.subscriber_id, topicKey(topic), digestOf(topic), at);
         }
-        this.mailSql(
-          'UPDATE mail_confirmations SET confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?',
-        ).run(at, confirmationId);
+        this.sql('UPDATE mail_confirmations SET confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?').run(
+          at,
+          confirmationId,
+        );
         return request.subscriber_id;
       })
       .immediate();
@@ -1060,15 +1121,12 @@ export class SqliteStore implements Store {
   }
 
   async mailConfirmationTopics(confirmationId: number): Promise<Topic[] | null> {
-    const topics = this.mailSql('SELECT topics FROM mail_confirmations WHERE id = ?')
-      .pluck()
-      .get(confirmationId);
+    const topics = this.sql('SELECT topics FROM mail_confirmations WHERE id = ?').pluck().get(confirmationId);
     return typeof topics === 'string' ? topicsFromKeys(JSON.parse(topics) as string[]) : null;
   }
 
   async getMailSubscriber(id: number): Promise<MailSubscriber | null> {
-    const row = this.mailSql('SELECT * FROM mail_subscribers WHERE id = ?').get(id) as
-      SubscriberRow | undefined;
+    const row = this.sql('SELECT * FROM mail_subscribers WHERE id = ?').get(id) as SubscriberRow | undefined;
     return row ? this.subscriberWithTopics(row) : null;
   }
 
@@ -1076,23 +1134,23 @@ export class SqliteStore implements Store {
     const at = now.toISOString();
     return this.db
       .transaction(() => {
-        this.mailSql(
+        this.sql(
           `INSERT INTO mail_subscribers (email, status, created_at, status_changed_at) VALUES (?, 'pending', ?, ?)
              ON CONFLICT (email) DO NOTHING`,
         ).run(email, at, at);
-        return this.mailSql('SELECT id FROM mail_subscribers WHERE email = ?').pluck().get(email) as number;
+        return this.sql('SELECT id FROM mail_subscribers WHERE email = ?').pluck().get(email) as number;
       })
       .immediate();
   }
 
   async findMailSubscriber(email: string): Promise<MailSubscriber | null> {
-    const row = this.mailSql('SELECT * FROM mail_subscribers WHERE email = ?').get(email) as
+    const row = this.sql('SELECT * FROM mail_subscribers WHERE email = ?').get(email) as
       SubscriberRow | undefined;
     return row ? this.subscriberWithTopics(row) : null;
   }
 
   private subscriberWithTopics(row: SubscriberRow): MailSubscriber {
-    const keys = this.mailSql('SELECT topic FROM mail_topics WHERE subscriber_id = ?')
+    const keys = this.sql('SELECT topic FROM mail_topics WHERE subscriber_id = ?')
       .pluck()
       .all(row.id) as string[];
     return rowToSubscriber(row, keys);
@@ -1106,12 +1164,10 @@ export class SqliteStore implements Store {
     const at = now.toISOString();
     this.db
       .transaction(() => {
-        const status = this.mailSql('SELECT status FROM mail_subscribers WHERE id = ?')
-          .pluck()
-          .get(subscriberId);
+        const status = this.sql('SELECT status FROM mail_subscribers WHERE id = ?').pluck().get(subscriberId);
         if (status !== 'active') return;
-        this.mailSql('DELETE FROM mail_topics WHERE subscriber_id = ?').run(subscriberId);
-        const addTopic = this.mailSql(
+        this.sql('DELETE FROM mail_topics WHERE subscriber_id = ?').run(subscriberId);
+        const addTopic = this.sql(
           'INSERT OR IGNORE INTO mail_topics (subscriber_id, topic, digest, created_at) VALUES (?, ?, ?, ?)',
         );
         for (const topic of topics) addTopic.run(subscriberId, topicKey(topic), digestOf(topic), at);
@@ -1123,15 +1179,15 @@ export class SqliteStore implements Store {
   async unsubscribeMail(subscriberId: number, now: Date): Promise<boolean> {
     return this.db
       .transaction((): boolean => {
-        const { changes } = this.mailSql(
+        const { changes } = this.sql(
           `UPDATE mail_subscribers SET status = 'unsubscribed', status_changed_at = ?
              WHERE id = ? AND status != 'unsubscribed'`,
         ).run(now.toISOString(), subscriberId);
-        this.mailSql('DELETE FROM mail_topics WHERE subscriber_id = ?').run(subscriberId);
+        this.sql('DELETE FROM mail_topics WHERE subscriber_id = ?').run(subscriberId);
         this.cancelQueuedDigests(subscriberId, 'unsubscribed');
         return (
           changes > 0 ||
-          this.mailSql('SELECT 1 FROM mail_subscribers WHERE id = ?').get(subscriberId) !== undefined
+          this.sql('SELECT 1 FROM mail_subscribers WHERE id = ?').get(subscriberId) !== undefined
         );
       })
       .immediate();
@@ -1140,7 +1196,7 @@ export class SqliteStore implements Store {
   async markMailBouncing(subscriberId: number, reason: string, now: Date): Promise<void> {
     this.db
       .transaction(() => {
-        this.mailSql(
+        this.sql(
           `UPDATE mail_subscribers SET status = 'bouncing', status_changed_at = ?, bounce_reason = ?
              WHERE id = ? AND status = 'active'`,
         ).run(now.toISOString(), reason, subscriberId);
@@ -1151,7 +1207,7 @@ export class SqliteStore implements Store {
 
   /** Skips a subscriber's digests still queued and gives their papers back. */
   private cancelQueuedDigests(subscriberId: number, reason: string): void {
-    const ids = this.mailSql(
+    const ids = this.sql(
       `SELECT id FROM mail_deliveries WHERE subscriber_id = ? AND status IN ('pending', 'sending')
          AND kind IN ${DIGEST_KINDS_SQL}`,
     )
@@ -1166,7 +1222,7 @@ export class SqliteStore implements Store {
 
   /** Inserts a send-log row unless one exists for its subscriber and issue, claiming its papers; true if new. */
   private insertDelivery(delivery: NewDelivery, now: Date): boolean {
-    const { changes, lastInsertRowid } = this.mailSql(
+    const { changes, lastInsertRowid } = this.sql(
       `INSERT OR IGNORE INTO mail_deliveries (subscriber_id, issue, kind, status, content, next_attempt_at, created_at)
          VALUES (?, ?, ?, 'pending', ?, ?, ?)`,
     ).run(
@@ -1178,7 +1234,7 @@ export class SqliteStore implements Store {
       now.toISOString(),
     );
     if (changes === 0) return false;
-    const claim = this.mailSql(
+    const claim = this.sql(
       'INSERT OR IGNORE INTO mail_sent_papers (subscriber_id, digest, paper_id, delivery_id) VALUES (?, ?, ?, ?)',
     );
     for (const paperId of delivery.paperIds)
@@ -1192,7 +1248,7 @@ export class SqliteStore implements Store {
     afterId: number,
     limit: number,
   ): Promise<DigestRecipient[]> {
-    const rows = this.mailSql(
+    const rows = this.sql(
       `SELECT s.id, s.email, group_concat(t.topic, char(10)) AS topics
          FROM mail_topics t JOIN mail_subscribers s ON s.id = t.subscriber_id
          WHERE t.digest = ? AND t.subscriber_id > ? AND s.status = 'active'
@@ -1209,7 +1265,7 @@ export class SqliteStore implements Store {
     const sent = new Map<number, Set<string>>();
     // One lookup per subscriber, over that subscriber's own candidates: its cost follows the candidates, not
     // the subscriber's whole history nor everyone else's candidates.
-    const select = this.mailSql(
+    const select = this.sql(
       `SELECT paper_id FROM mail_sent_papers
        WHERE subscriber_id = ? AND digest = ? AND paper_id IN (SELECT value FROM json_each(?))`,
     ).pluck();
@@ -1242,7 +1298,7 @@ export class SqliteStore implements Store {
 
   async dueMailDeliveries(filter: DeliveryFilter, now: Date, limit: number): Promise<QueuedDelivery[]> {
     const where = this.deliveryWhere(filter);
-    const rows = this.mailSql(
+    const rows = this.sql(
       `SELECT d.id, d.subscriber_id, s.email, s.status AS subscriber_status, d.issue, d.kind, d.status, d.content,
                 d.attempts
          FROM mail_deliveries d JOIN mail_subscribers s ON s.id = d.subscriber_id
@@ -1254,7 +1310,7 @@ export class SqliteStore implements Store {
 
   async nextMailAttempt(filter: DeliveryFilter): Promise<Date | null> {
     const where = this.deliveryWhere(filter);
-    const at = this.mailSql(
+    const at = this.sql(
       `SELECT min(d.next_attempt_at) FROM mail_deliveries d WHERE ${where.sql} AND d.status IN ('pending', 'sending')`,
     )
       .pluck()
@@ -1271,18 +1327,18 @@ export class SqliteStore implements Store {
   private applyDeliveryChange(id: number, change: DeliveryChange): void {
     switch (change.status) {
       case 'sending':
-        this.mailSql(`UPDATE mail_deliveries SET status = 'sending', attempts = ? WHERE id = ?`).run(
+        this.sql(`UPDATE mail_deliveries SET status = 'sending', attempts = ? WHERE id = ?`).run(
           change.attempts,
           id,
         );
         return;
       case 'sent':
-        this.mailSql(
+        this.sql(
           `UPDATE mail_deliveries SET status = 'sent', sent_at = ?, smtp_response = ?, last_error = NULL WHERE id = ?`,
         ).run(change.at.toISOString(), change.response, id);
         return;
       case 'pending':
-        this.mailSql(
+        this.sql(
           `UPDATE mail_deliveries SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`,
         ).run(change.nextAttemptAt.getTime(), change.error, id);
         return;
@@ -1293,11 +1349,11 @@ export class SqliteStore implements Store {
 
   /** A row that ends unsent gives its papers back, so a later digest may still carry them. */
   private endDelivery(id: number, status: 'failed' | 'bounced' | 'skipped', error: string): void {
-    const row = this.mailSql('SELECT subscriber_id FROM mail_deliveries WHERE id = ?').get(id) as
+    const row = this.sql('SELECT subscriber_id FROM mail_deliveries WHERE id = ?').get(id) as
       { subscriber_id: number } | undefined;
     if (!row) return;
-    this.mailSql('UPDATE mail_deliveries SET status = ?, last_error = ? WHERE id = ?').run(status, error, id);
-    this.mailSql('DELETE FROM mail_sent_papers WHERE subscriber_id = ? AND delivery_id = ?').run(
+    this.sql('UPDATE mail_deliveries SET status = ?, last_error = ? WHERE id = ?').run(status, error, id);
+    this.sql('DELETE FROM mail_sent_papers WHERE subscriber_id = ? AND delivery_id = ?').run(
       row.subscriber_id,
       id,
     );
@@ -1306,27 +1362,26 @@ export class SqliteStore implements Store {
   async countMailDeliveries(filter: DeliveryFilter): Promise<Record<DeliveryStatus, number>> {
     const where = this.deliveryWhere(filter);
     const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
-    const rows = this.mailSql(
+    const rows = this.sql(
       `SELECT d.status, count(*) AS n FROM mail_deliveries d WHERE ${where.sql} GROUP BY d.status`,
     ).all(...where.params) as { status: DeliveryStatus; n: number }[];
     for (const row of rows) counts[row.status] = row.n;
     return counts;
   }
 
-  async acquireMailJob(
+  async acquireJobLease(
     name: string,
     owner: string,
     leaseMs: number,
     now: Date,
     staleOwner?: string,
-  ): Promise<MailJob> {
+  ): Promise<JobLease> {
     return this.db
-      .transaction((): MailJob => {
+      .transaction((): JobLease => {
         const expires = now.getTime() + leaseMs;
-        const row = this.mailSql('SELECT * FROM mail_jobs WHERE name = ?').get(name) as
-          MailJobRow | undefined;
+        const row = this.sql('SELECT * FROM mail_jobs WHERE name = ?').get(name) as JobLeaseRow | undefined;
         if (!row) {
-          this.mailSql(
+          this.sql(
             'INSERT INTO mail_jobs (name, owner, lease_expires_at, started_at) VALUES (?, ?, ?, ?)',
           ).run(name, owner, expires, now.toISOString());
           return { name, owner, leaseExpiresAt: new Date(expires), finishedAt: null };
@@ -1336,32 +1391,32 @@ export class SqliteStore implements Store {
           row.owner === owner ||
           row.owner === staleOwner ||
           (row.lease_expires_at ?? 0) <= now.getTime();
-        if (!free) return rowToMailJob(row);
-        this.mailSql('UPDATE mail_jobs SET owner = ?, lease_expires_at = ? WHERE name = ?').run(
+        if (!free) return rowToJobLease(row);
+        this.sql('UPDATE mail_jobs SET owner = ?, lease_expires_at = ? WHERE name = ?').run(
           owner,
           expires,
           name,
         );
-        return rowToMailJob({ ...row, owner, lease_expires_at: expires });
+        return rowToJobLease({ ...row, owner, lease_expires_at: expires });
       })
       .immediate();
   }
 
-  async releaseMailJob(name: string, owner: string, finished: boolean, now: Date): Promise<void> {
-    this.mailSql(
+  async releaseJobLease(name: string, owner: string, finished: boolean, now: Date): Promise<void> {
+    this.sql(
       `UPDATE mail_jobs SET owner = NULL, lease_expires_at = NULL,
            finished_at = CASE WHEN ? THEN ? ELSE finished_at END
          WHERE name = ? AND owner = ?`,
     ).run(finished ? 1 : 0, now.toISOString(), name, owner);
   }
 
-  async getMailJob(name: string): Promise<MailJob | null> {
-    const row = this.mailSql('SELECT * FROM mail_jobs WHERE name = ?').get(name) as MailJobRow | undefined;
-    return row ? rowToMailJob(row) : null;
+  async getJobLease(name: string): Promise<JobLease | null> {
+    const row = this.sql('SELECT * FROM mail_jobs WHERE name = ?').get(name) as JobLeaseRow | undefined;
+    return row ? rowToJobLease(row) : null;
   }
 
   async newestPapersInCategory(category: string, from: string, to: string, limit: number): Promise<Paper[]> {
-    const rows = this.mailSql(
+    const rows = this.sql(
       // The window first (feed-day index), then the category of each paper in it: big categories
       // (cs.CV: half the corpus) are never scanned whole.
       `SELECT p.* FROM papers p
@@ -1377,11 +1432,11 @@ export class SqliteStore implements Store {
     if (!match) return [];
     // The window's papers by row id first: FTS5 then ranks only matches inside that range, not every match in
     // the archive (papers arrive roughly in feed order, so the range is tight).
-    const range = this.mailSql(
+    const range = this.sql(
       'SELECT min(pk) AS low, max(pk) AS high FROM papers WHERE feed_date BETWEEN ? AND ?',
     ).get(from, to) as { low: number | null; high: number | null };
     if (range.low === null || range.high === null) return [];
-    const rows = this.mailSql(
+    const rows = this.sql(
       `SELECT p.* FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid
        WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?
          AND p.feed_date BETWEEN ? AND ? AND p.hidden_at IS NULL
@@ -1545,42 +1600,46 @@ export class SqliteStore implements Store {
       }
       const firstDay = filters.from && filters.from > range.first ? filters.from : range.first;
       const lastDay = filters.to && filters.to < range.last ? filters.to : range.last;
-      const counts = new Map<string, number>();
+      let counts = new Map<string, number>();
       // The words the search itself matches (see search()), so the months add up to its total.
       const stats = this.ftsStats.refresh();
       const plan = stats.plan(request.query);
       const match = firstDay <= lastDay ? toFtsMatch(plan.query) : null;
       let estimated = false;
       if (match) {
-        const sql = searchFromSql(filters, true);
-        // Counting reads every match's day. Past about 10,000 matches (judged from the words' document
-        // frequencies, which cost nothing), an even spread of row ids stands for the rest: papers arrive in
-        // feed order, so every month is thinned alike.
-        const words = plan.query.must.length > 0 ? plan.query.must.flat() : plan.query.should;
-        const frequencies = words.map((word) => (word.prefix ? Infinity : stats.frequency(stem(word.text))));
-        const expected =
-          plan.query.must.length > 0
-            ? Math.min(...frequencies)
-            : frequencies.reduce((sum, df) => sum + df, 0);
-        const matches = Number.isFinite(expected)
-          ? expected
-          : // A prefix's frequency is unknown until the index expands it.
-            (this.db
-              .prepare('SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?')
-              .pluck()
-              .get(match) as number);
-        const stride = Math.max(1, Math.ceil(matches / 10_000));
-        estimated = stride > 1;
-        const rows = this.db
-          .prepare(
+        const key = JSON.stringify([plan.query, filters, firstDay, lastDay]);
+        ({ counts, estimated } = this.trendCache.get(stats.version, key, () => {
+          const sql = searchFromSql(filters, true);
+          // Counting reads every match's day. Past about TREND_SAMPLE matches (judged from the words' document
+          // frequencies, which cost nothing), an even spread of row ids stands for the rest: papers arrive in
+          // feed order, so every month is thinned alike.
+          const words = plan.query.must.length > 0 ? plan.query.must.flat() : plan.query.should;
+          const frequencies = words.map((word) =>
+            word.prefix ? Infinity : stats.frequency(stem(word.text)),
+          );
+          const expected =
+            plan.query.must.length > 0
+              ? Math.min(...frequencies)
+              : frequencies.reduce((sum, df) => sum + df, 0);
+          const matches = Number.isFinite(expected)
+            ? expected
+            : // A prefix's frequency is unknown until the index expands it; counted as far as the stride needs.
+              (this.sql('SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)')
+                .pluck()
+                .get(match, TREND_SAMPLE * TREND_MAX_STRIDE) as number);
+          const stride = Math.max(1, Math.ceil(matches / TREND_SAMPLE));
+          const rows = this.sql(
             `SELECT substr(f.feed_date, 1, 7) AS month, count(*) AS count ${sql.from}
-             ${estimated ? 'AND papers_fts.rowid % @stride = 0' : ''} GROUP BY month`,
-          )
-          .all({ ...sql.params, match, ...(estimated ? { stride } : {}) }) as {
-          month: string;
-          count: number;
-        }[];
-        for (const row of rows) counts.set(row.month, row.count * stride);
+               ${stride > 1 ? 'AND papers_fts.rowid % @stride = 0' : ''} GROUP BY month`,
+          ).all({ ...sql.params, match, ...(stride > 1 ? { stride } : {}) }) as {
+            month: string;
+            count: number;
+          }[];
+          return {
+            counts: new Map(rows.map((row) => [row.month, row.count * stride])),
+            estimated: stride > 1,
+          };
+        }));
       }
       return {
         months: fillMonths(monthOf(firstDay), monthOf(lastDay), counts),
@@ -1589,5 +1648,21 @@ export class SqliteStore implements Store {
         estimated,
       };
     })();
+  }
+
+  // --- instance export and restore (src/store/instance) ---
+  exportRecords(): AsyncIterable<InstanceRecord> {
+    return exportSqlite(this.db);
+  }
+
+  async importRecords(records: InstanceRecord[]): Promise<RestoreSummary> {
+    return restoreRecords(
+      {
+        backend: 'sqlite',
+        upsertPapers: (papers) => this.upsertPapers(papers),
+        runPlans: async (updates, plans) => runPlansSqlite(this.db, updates, plans),
+      },
+      records,
+    );
   }
 }

@@ -1,12 +1,14 @@
 /** `/papers/:id` — one paper: full abstract with typeset LaTeX, authors, links, dates, metadata. */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { AppDeps } from '../../app.js';
 import { arxivAbsUrl, arxivPdfUrl, parseArxivId } from '../../model/arxiv-id.js';
 import type { Paper } from '../../model/paper.js';
+import type { Store } from '../../store/store.js';
 import { formatDay } from '../feed-period.js';
 import { Layout, renderError, renderPage, urlWith } from '../layout.js';
+import { pageCache } from '../page-cache.js';
 import { CategoryList, VoteCount, paperPath } from '../paper-card.js';
 import { CitationHead, CiteSection } from './paper-citation.js';
 import { PaperCommunity, upvoteButtons } from '../../community/components.js';
@@ -191,6 +193,8 @@ export function PaperPage({
 }
 
 export function registerPaper(web: Hono, { store, config }: AppDeps): void {
+  // Paper pages are linked from everywhere (feeds, search, mail): kept rendered for visitors (see pageCache).
+  const cached = pageCache(store, { maxEntries: 2_000 });
   // `{.+}` because old-style arXiv ids contain a slash (astro-ph/0601001).
   web.get('/papers/:id{.+}', async (c, next) => {
     const requested = c.req.param('id');
@@ -201,23 +205,27 @@ export function registerPaper(web: Hono, { store, config }: AppDeps): void {
       // Not a paper id (e.g. `2503.11731.bib` or `/papers/x/comments`): leave it to other routes.
       return next();
     }
-    const paper = await store.getPaper(requested);
-    if (!paper) {
-      return renderError(c, 404, 'Paper not found', `Paperboy has no paper with the id ${requested}.`);
-    }
-    const [[vote], similar] = await Promise.all([
-      upvoteButtons(c, store, [paper]).then((votes) => [...votes.values()]),
-      store.similarPapers(paper.id, SIMILAR_ON_PAGE),
-    ]);
-    return renderPage(
-      c,
-      <PaperPage
-        paper={paper}
-        baseUrl={config.baseUrl}
-        similar={similar}
-        vote={vote}
-        community={<PaperCommunity c={c} store={store} paper={paper} />}
-      />,
-    );
+    return cached(c, () => renderPaper(c, store, config.baseUrl, requested));
   });
+}
+
+async function renderPaper(c: Context, store: Store, baseUrl: string, requested: string): Promise<Response> {
+  const paper = await store.getPaper(requested);
+  if (!paper) {
+    return renderError(c, 404, 'Paper not found', `Paperboy has no paper with the id ${requested}.`);
+  }
+  const [[vote], similar] = await Promise.all([
+    upvoteButtons(c, store, [paper]).then((votes) => [...votes.values()]),
+    store.similarPapers(paper.id, SIMILAR_ON_PAGE),
+  ]);
+  return renderPage(
+    c,
+    <PaperPage
+      paper={paper}
+      baseUrl={baseUrl}
+      similar={similar}
+      vote={vote}
+      community={<PaperCommunity c={c} store={store} paper={paper} />}
+    />,
+  );
 }

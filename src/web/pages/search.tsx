@@ -1,13 +1,14 @@
 /** `/search` — ranked full-text search with filters, highlights and pagination. */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { FeedLinks } from '../../feeds/links.js';
 import { isSearchable, parseQuery } from '../../search/query.js';
 import type { MonthlyCounts } from '../../recommend/records.js';
-import type { PageOf, SearchHit, SearchRequest, SearchSort, Store } from '../../store/store.js';
+import type { SearchPage, SearchRequest, SearchSort, Store } from '../../store/store.js';
 import { DaySchema } from '../feed-period.js';
 import { Flash, Layout, Pagination, renderPage, urlWith } from '../layout.js';
+import { pageCache } from '../page-cache.js';
 import { PaperCard, PaperList, highlightHtml } from '../paper-card.js';
 import { plural } from '../text.js';
 import { TrendChart } from '../trend-chart.js';
@@ -71,7 +72,7 @@ function searchUrl(params: SearchParams, page?: number): string {
 interface SearchViewProps {
   params: SearchParams;
   categories: { category: string; count: number }[];
-  results: PageOf<SearchHit> | null;
+  results: SearchPage | null;
   error?: string;
   /** True when the query had words but all were exclusions or punctuation. */
   nothingToSearch: boolean;
@@ -196,7 +197,11 @@ export function SearchView({ params, categories, results, error, nothingToSearch
       ) : results ? (
         <section class="results" aria-labelledby="results-heading">
           <h2 id="results-heading" class="results-count" aria-live="polite">
-            {total === 0 ? `No results for “${params.q}”` : `${plural(total, 'result')} for “${params.q}”`}
+            {total === 0
+              ? `No results for “${params.q}”`
+              : results.totalCapped
+                ? `${total.toLocaleString('en-US')}+ results for “${params.q}”`
+                : `${plural(total, 'result')} for “${params.q}”`}
           </h2>
           {trend && total > 0 ? <TrendChart counts={trend} subject={params.q} /> : null}
           {total === 0 ? (
@@ -238,7 +243,9 @@ export function SearchView({ params, categories, results, error, nothingToSearch
 
 export function registerSearch(web: Hono, { store }: AppDeps): void {
   const categories = cachedCategories(store);
-  web.get('/search', async (c) => {
+  // Popular searches repeat: kept rendered for visitors not signed in, until the data changes (see pageCache).
+  const cached = pageCache(store);
+  const renderSearch = async (c: Context): Promise<Response> => {
     const input = nonEmptyParams(c.req.query());
     const parsed = SearchParamsSchema.safeParse(input);
     if (!parsed.success) {
@@ -258,7 +265,7 @@ export function registerSearch(web: Hono, { store }: AppDeps): void {
     }
     const params = parsed.data;
     const query = parseQuery(params.q);
-    let results: PageOf<SearchHit> | null = null;
+    let results: SearchPage | null = null;
     let trend: MonthlyCounts | null = null;
     if (params.q.trim()) {
       const request: SearchRequest = {
@@ -273,7 +280,9 @@ export function registerSearch(web: Hono, { store }: AppDeps): void {
         offset: (params.page - 1) * SEARCH_PAGE_SIZE,
         limit: SEARCH_PAGE_SIZE,
       };
-      results = isSearchable(query) ? await store.search(request) : { items: [], total: 0 };
+      results = isSearchable(query)
+        ? await store.search(request)
+        : { items: [], total: 0, totalCapped: false };
       if (results.total > 0 && params.page === 1) trend = await store.searchMonthlyCounts(request);
     }
     return renderPage(
@@ -286,5 +295,6 @@ export function registerSearch(web: Hono, { store }: AppDeps): void {
         trend={trend}
       />,
     );
-  });
+  };
+  web.get('/search', (c) => cached(c, () => renderSearch(c)));
 }

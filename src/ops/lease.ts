@@ -1,14 +1,34 @@
 /**
- * A lease on a named mail job (one digest issue, the confirmation outbox), so that two processes — the
- * schedule inside `serve` and a `paperboy digest send` run by hand, or two nodes — never send the same queue
- * at once. A holder renews it while it works; one that dies stops renewing and the lease expires. A holder on
- * this machine whose process is gone is taken over at once, so a run restarted after a crash need not wait.
+ * A lease on a named job that must run in one process at a time however many run the schedule: a digest
+ * issue, the confirmation outbox, the harvest of a set. Two processes — the schedule inside `serve` and the
+ * same job run by hand, or two nodes on one database — never work on it at once. A holder renews the lease
+ * while it works; one that dies stops renewing and the lease expires, so another process finishes the job.
+ * A holder on this machine whose process is gone is taken over at once, so a run restarted after a crash
+ * need not wait.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store } from '../store/store.js';
 
-export class JobBusyError extends Error {}
+/** The job's lease is held by another process: `holder`, until `until`. */
+export class JobBusyError extends Error {
+  constructor(
+    message: string,
+    readonly holder: string | null,
+    readonly until: Date | null,
+  ) {
+    super(message);
+  }
+}
+
+/** Who holds a named job and until when, as the store keeps it. */
+export interface JobLease {
+  name: string;
+  owner: string | null;
+  leaseExpiresAt: Date | null;
+  /** When a holder last released it saying the job's work is done; null while it is not. */
+  finishedAt: string | null;
+}
 
 const LEASE_MS = 60_000;
 
@@ -46,13 +66,15 @@ export class Lease {
   /** Takes the lease or throws JobBusyError naming its live holder. */
   static async acquire(store: Store, name: string, now: () => Date = () => new Date()): Promise<Lease> {
     const owner = ownerId();
-    let job = await store.acquireMailJob(name, owner, LEASE_MS, now());
+    let job = await store.acquireJobLease(name, owner, LEASE_MS, now());
     if (job.owner !== owner && job.owner && isDeadLocalOwner(job.owner)) {
-      job = await store.acquireMailJob(name, owner, LEASE_MS, now(), job.owner);
+      job = await store.acquireJobLease(name, owner, LEASE_MS, now(), job.owner);
     }
     if (job.owner !== owner) {
       throw new JobBusyError(
-        `${name} is being sent by another process (${job.owner}); its lease runs until ${job.leaseExpiresAt?.toISOString()}`,
+        `${name} is held by another process (${job.owner}); its lease runs until ${job.leaseExpiresAt?.toISOString()}`,
+        job.owner,
+        job.leaseExpiresAt,
       );
     }
     return new Lease(store, name, owner, now);
@@ -62,13 +84,35 @@ export class Lease {
   async renew(): Promise<void> {
     const at = this.now();
     if (at.getTime() - this.renewedAt < LEASE_MS / 3) return;
-    const job = await this.store.acquireMailJob(this.name, this.owner, LEASE_MS, at);
-    if (job.owner !== this.owner) throw new JobBusyError(`lost the lease on ${this.name} to ${job.owner}`);
+    const job = await this.store.acquireJobLease(this.name, this.owner, LEASE_MS, at);
+    if (job.owner !== this.owner) {
+      throw new JobBusyError(`lost the lease on ${this.name} to ${job.owner}`, job.owner, job.leaseExpiresAt);
+    }
     this.renewedAt = at.getTime();
   }
 
+  /**
+   * Renews the lease in the background, for work that cannot stop to renew it (a harvest waiting on arXiv);
+   * `onLost` hears why renewing failed, after which it stops. The returned function stops renewing and
+   * waits for a renewal in flight, so that none lands after the release and takes the lease again.
+   */
+  keepAlive(onLost: (err: unknown) => void): () => Promise<void> {
+    let renewing = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = this.renew().catch((err: unknown) => {
+        clearInterval(timer);
+        onLost(err);
+      });
+    }, LEASE_MS / 3);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await renewing;
+    };
+  }
+
   async release(finished: boolean): Promise<void> {
-    await this.store.releaseMailJob(this.name, this.owner, finished, this.now());
+    await this.store.releaseJobLease(this.name, this.owner, finished, this.now());
   }
 }
 

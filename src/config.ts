@@ -49,6 +49,12 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a UTC time of day HH:MM, e.g. 07:00' })
     .optional(),
+  PAPERBOY_TRUSTED_PROXIES: z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must be 0 or more' })
+    .max(10, { message: 'must be at most 10' })
+    .default(0),
   PAPERBOY_DIGEST_TICK_MS: z.coerce
     .number({ message: 'must be a number' })
     .int()
@@ -68,6 +74,11 @@ export interface Config {
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   /** Signs tokens (email links, CSRF). From PAPERBOY_SECRET, else generated once and kept beside the database. */
   secret: string;
+  /**
+   * Reverse proxies in front of Paperboy that append the address they received from to X-Forwarded-For;
+   * per-address rate limits take the client's address from there (see clientIp). 0: the socket's address.
+   */
+  trustedProxies: number;
   mail: MailConfig;
   arxiv: ArxivConfig;
 }
@@ -130,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: (c.PAPERBOY_BASE_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL,
     secret: c.PAPERBOY_SECRET ?? instanceSecret(c.PAPERBOY_DB),
+    trustedProxies: c.PAPERBOY_TRUSTED_PROXIES,
     mail: {
       smtpUrl: c.SMTP_URL ?? null,
       outboxDir: c.PAPERBOY_OUTBOX,

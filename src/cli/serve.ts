@@ -16,6 +16,7 @@ Configuration comes from environment variables:
   PAPERBOY_HARVEST_AT      UTC time (HH:MM) of the daily arXiv harvest; PAPERBOY_HARVEST_SET picks the set
   PAPERBOY_DIGEST_AT       UTC time (HH:MM) of the daily digest run; SMTP_URL, PAPERBOY_MAIL_FROM for mail
   PAPERBOY_DIGEST_TICK_MS  how often the digest schedule checks for due issues (default 60000)
+  PAPERBOY_TRUSTED_PROXIES reverse proxies in front that append to X-Forwarded-For (default 0)
 
 Endpoints for operators: GET /healthz (liveness), GET /metrics (Prometheus).
 On SIGTERM or SIGINT the server stops accepting connections, finishes the requests in flight (at most

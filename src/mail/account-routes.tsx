@@ -95,7 +95,7 @@ export function accountMailRoutes(deps: AppDeps): Hono {
       return page(c, 'Forgot your password?', body, 400);
     }
     const rate = await checkRates(store, [
-      [ACCOUNT_RATE_RULES.forgotIp, clientIp(c)],
+      [ACCOUNT_RATE_RULES.forgotIp, clientIp(c, config.trustedProxies)],
       [ACCOUNT_RATE_RULES.forgotAddress, email],
     ]);
     if (!rate.allowed) return tooManyRequests(c, rate.retryAfterSeconds, 'password reset requests');
@@ -156,7 +156,7 @@ export function accountMailRoutes(deps: AppDeps): Hono {
     if (!email) return refuse(INVALID_ADDRESS);
     if (email === user.email.toLowerCase()) return refuse('That is the address your account uses already.');
     const rate = await checkRates(store, [
-      [ACCOUNT_RATE_RULES.emailChangeIp, clientIp(c)],
+      [ACCOUNT_RATE_RULES.emailChangeIp, clientIp(c, config.trustedProxies)],
       [ACCOUNT_RATE_RULES.emailChangeAccount, `user:${user.id}`],
     ]);
     if (!rate.allowed) return tooManyRequests(c, rate.retryAfterSeconds, 'email change requests');

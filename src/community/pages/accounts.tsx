@@ -144,7 +144,7 @@ export function registerAccounts(routes: Hono, deps: AppDeps): void {
       next: safeNext(form['next'], '/'),
     };
     const decision = await checkRates(store, [
-      [RATE_RULES.signupIp, clientIp(c)],
+      [RATE_RULES.signupIp, clientIp(c, deps.config.trustedProxies)],
       [RATE_RULES.signupAccount, `name:${values.username.toLowerCase()}`],
       [RATE_RULES.signupAccount, `email:${values.email.toLowerCase()}`],
     ]);
@@ -174,7 +174,7 @@ export function registerAccounts(routes: Hono, deps: AppDeps): void {
     const account = await store.findUserForLogin(login);
     // Counted per account (by id, so username and email share one budget) and per address.
     const decision = await checkRates(store, [
-      [RATE_RULES.loginIp, clientIp(c)],
+      [RATE_RULES.loginIp, clientIp(c, deps.config.trustedProxies)],
       [RATE_RULES.loginAccount, account ? `user:${account.user.id}` : `name:${login.toLowerCase()}`],
     ]);
     if (!decision.allowed) return tooManyRequests(c, decision.retryAfterSeconds, 'log-in attempts');

@@ -57,7 +57,18 @@ export function wantsJson(c: Context): boolean {
 }
 
 /** The client's address, for per-IP limits. */
-export function clientIp(c: Context): string {
+/**
+ * The visitor's address, for per-address rate limits. Behind `trustedProxies` reverse proxies, each of which
+ * appends the address it received the request from to X-Forwarded-For, the client's address is that many
+ * entries from the right; entries further left are whatever the client sent, so they are never believed.
+ */
+export function clientIp(c: Context, trustedProxies: number): string {
+  const forwarded = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const client = trustedProxies > 0 ? forwarded[forwarded.length - trustedProxies] : undefined;
+  if (client) return client;
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSearch, type SearchLimits } from './plan.js';
+import { expectedMatches, planSearch, type SearchLimits } from './plan.js';
 import { parseQuery, type QueryWord } from './query.js';
 
 const LIMITS: SearchLimits = { maxWords: 4, fullPostings: 1000, candidatePostings: 300 };
@@ -118,5 +118,14 @@ describe('planSearch', () => {
     );
     expect(texts(plan.query.should)).toEqual([]);
     expect(plan.query.must).toHaveLength(1);
+  });
+});
+
+describe('expectedMatches', () => {
+  const df = (word: QueryWord) => ({ masked: 40, diffusion: 300 })[word.text] ?? 0;
+  it('adds up free words, takes the rarest required word, and cannot judge prefixes', () => {
+    expect(expectedMatches(parseQuery('masked diffusion'), df)).toBe(340);
+    expect(expectedMatches(parseQuery('"masked diffusion" other'), df)).toBe(40);
+    expect(expectedMatches(parseQuery('masked diffus*'), df)).toBe(Infinity);
   });
 });

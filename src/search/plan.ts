@@ -135,3 +135,18 @@ export function planSearch(
         : { words: inQueryOrder(byFrequency.slice(0, 1)), mode: 'any', scoreAll },
   };
 }
+
+/** The words whose papers a query's matches are drawn from: its required phrases' words, or else its free words. */
+export function matchWords(query: ParsedQuery): QueryWord[] {
+  return query.must.length > 0 ? query.must.flat() : query.should;
+}
+
+/**
+ * How many papers a query matches, judged from its words' document frequencies without reading a posting:
+ * the rarest required word bounds it, free words add up. Infinity when a prefix is among the words (its
+ * frequency is unknown until the index expands it).
+ */
+export function expectedMatches(query: ParsedQuery, documentFrequency: DocumentFrequency): number {
+  const frequencies = matchWords(query).map((word) => (word.prefix ? Infinity : documentFrequency(word)));
+  return query.must.length > 0 ? Math.min(...frequencies) : frequencies.reduce((sum, df) => sum + df, 0);
+}

@@ -8,7 +8,7 @@ import type {
   RecommendationFeedback,
 } from '../../recommend/records.js';
 import { sampleIntegers } from '../../recommend/sample.js';
-import type { SearchPlan } from '../../search/plan.js';
+import { expectedMatches, matchWords, type SearchPlan } from '../../search/plan.js';
 import type { ParsedQuery } from '../../search/query.js';
 import { type PaperRow, rowToPaper } from '../rows.js';
 import type { SearchRequest } from '../store.js';
@@ -138,16 +138,13 @@ export abstract class PgRecommend extends PgMail {
         // Counting reads every match's day. Past about 10,000 matches (judged from the words' document
         // frequencies), an even spread of row ids stands for the rest, as in the SQLite adapter: papers
         // arrive in feed order, so every month is thinned alike.
-        const words = plan.query.must.length > 0 ? plan.query.must.flat() : plan.query.should;
         const known = await this.documentFrequencies(
           tx,
-          words.filter((word) => !word.prefix).map((word) => word.text),
+          matchWords(plan.query)
+            .filter((word) => !word.prefix)
+            .map((word) => word.text),
         );
-        const frequencies = words.map((word) => (word.prefix ? Infinity : (known.get(word.text) ?? 0)));
-        const expected =
-          plan.query.must.length > 0
-            ? Math.min(...frequencies)
-            : frequencies.reduce((sum, df) => sum + df, 0);
+        const expected = expectedMatches(plan.query, (word) => known.get(word.text) ?? 0);
         const matches = Number.isFinite(expected)
           ? expected
           : // A prefix's frequency is unknown until the index expands it.

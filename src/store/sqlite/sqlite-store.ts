@@ -21,7 +21,7 @@ import type {
 import type { Paper, PaperInput } from '../../model/paper.js';
 import { highlightText, snippetText, termMatcher } from '../../search/highlight.js';
 import { bm25, type ScoredColumns } from '../../search/bm25.js';
-import type { SearchPlan } from '../../search/plan.js';
+import { expectedMatches, type SearchPlan } from '../../search/plan.js';
 import { distinctiveWords } from '../../search/similar.js';
 import { stem } from '../../search/terms.js';
 import { titlePhrase, titlePhraseFocus } from '../../search/title-phrase.js';
@@ -1613,14 +1613,7 @@ export class SqliteStore implements Store {
           // Counting reads every match's day. Past about TREND_SAMPLE matches (judged from the words' document
           // frequencies, which cost nothing), an even spread of row ids stands for the rest: papers arrive in
           // feed order, so every month is thinned alike.
-          const words = plan.query.must.length > 0 ? plan.query.must.flat() : plan.query.should;
-          const frequencies = words.map((word) =>
-            word.prefix ? Infinity : stats.frequency(stem(word.text)),
-          );
-          const expected =
-            plan.query.must.length > 0
-              ? Math.min(...frequencies)
-              : frequencies.reduce((sum, df) => sum + df, 0);
+          const expected = expectedMatches(plan.query, (word) => stats.frequency(stem(word.text)));
           const matches = Number.isFinite(expected)
             ? expected
             : // A prefix's frequency is unknown until the index expands it; counted as far as the stride needs.

@@ -115,11 +115,7 @@ export function facetOrderSql(
   dense = false,
 ): { sql: string; params: Record<string, string> } {
   const params: Record<string, string> = {};
-  const where = [
-    dense
-      ? 'EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH @match AND papers_fts.rowid = f.pk)'
-      : 'f.pk IN (SELECT papers_fts.rowid FROM papers_fts WHERE papers_fts MATCH @match)',
-  ];
+  const where: string[] = [];
   if (filters.category) {
     where.push(
       'EXISTS (SELECT 1 FROM paper_categories c WHERE c.category = @category AND c.paper_pk = f.pk)',
@@ -135,6 +131,13 @@ export function facetOrderSql(
     params.to = filters.to;
   }
   if (filters.hasCode) where.push('f.has_code = 1');
+  // Last: SQLite tests the conditions in the order given, and looking a paper up in the index costs far
+  // more than the filters (first, a rare category's walk looked up some 20,000 papers at a million: 17 s).
+  where.push(
+    dense
+      ? 'EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH @match AND papers_fts.rowid = f.pk)'
+      : 'f.pk IN (SELECT papers_fts.rowid FROM papers_fts WHERE papers_fts MATCH @match)',
+  );
   const [index, order] =
     sort === 'newest'
       ? ['paper_facets_by_day', 'f.feed_date DESC, f.pk DESC']

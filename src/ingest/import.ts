@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../ops/worker.js';
 import type { Store, UpsertSummary } from '../store/store.js';
 import type { ParseMessage } from './parse-worker.js';
 import {
@@ -122,24 +122,12 @@ async function importFile(
   }
 }
 
-// Compiled code (dist/) runs the worker's JavaScript. From the sources (tsx, vitest) the worker is
-// TypeScript, which a worker thread can only load after registering tsx's loader itself.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-
-function startWorker(request: ParseRequest): Worker {
-  if (!FROM_SOURCE) return new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: request });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./parse-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: request });
-}
-
 /**
  * Parses in a worker thread (see parse-worker.ts), yielding its batches. Taking the next batch tells
  * the worker the previous one is stored. A file the worker cannot read throws a FileError.
  */
 async function* parseInWorker(request: ParseRequest): AsyncGenerator<RecordBatch> {
-  const worker = startWorker(request);
+  const worker = startWorker(new URL('./parse-worker', import.meta.url), request);
   const queue: ParseMessage[] = [];
   let failure: Error | null = null;
   let exited = false;

@@ -21,7 +21,7 @@ import type {
 import type { Paper, PaperInput } from '../../model/paper.js';
 import { highlightText, snippetText, termMatcher } from '../../search/highlight.js';
 import { bm25, type ScoredColumns } from '../../search/bm25.js';
-import { expectedMatches, type SearchPlan } from '../../search/plan.js';
+import type { SearchPlan } from '../../search/plan.js';
 import { distinctiveWords } from '../../search/similar.js';
 import { stem } from '../../search/terms.js';
 import { titlePhrase, titlePhraseFocus } from '../../search/title-phrase.js';
@@ -98,6 +98,7 @@ import {
   type UserRow,
 } from './community-rows.js';
 import { IndexCache } from './index-cache.js';
+import { countTrend, type TrendCounts, type TrendRequest, TrendWorker } from './trend-counts.js';
 import { MIGRATIONS } from './migrations.js';
 import type { InstanceRecord } from '../instance/records.js';
 import { restoreRecords, type RestoreSummary } from '../instance/restore.js';
@@ -113,12 +114,11 @@ import {
   rowToPaper,
 } from '../rows.js';
 
-/** Matches a topic trend counts before it counts every stride-th row id only (see searchMonthlyCounts). */
-const TREND_SAMPLE = 10_000;
+/** Below this many papers every query is cheap enough to run on the server's own thread. */
+const WORKERS_FROM = 50_000;
+
 /** Topic trends kept (see trendCache): one per query and filters, a few hundred bytes each. */
 const TREND_CACHE_ENTRIES = 1_000;
-/** A prefix's matches are counted up to TREND_SAMPLE times this, the largest stride they then need. */
-const TREND_MAX_STRIDE = 10;
 
 /** Document frequencies below this are counted exactly when picking a paper's distinctive words. */
 const SIMILAR_COUNT_CAP = 10_000;
@@ -132,7 +132,14 @@ const INSERT_CHUNK = 500;
 export class SqliteStore implements Store {
   readonly db: Database.Database;
 
-  constructor(path: string) {
+  constructor(
+    private readonly path: string,
+    /**
+     * From how many papers work that would hold up other requests moves to worker threads: counting every
+     * term (FtsStats) and topic trends (TrendWorker). Tests lower it.
+     */
+    private readonly workersFrom = WORKERS_FROM,
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -326,7 +333,10 @@ export class SqliteStore implements Store {
 
   /** Created on first use, after the migrations have made the tables it reads. */
   private get ftsStats(): FtsStats {
-    return (this.ftsStatsOfConnection ??= new FtsStats(this.db));
+    return (this.ftsStatsOfConnection ??= new FtsStats(this.db, {
+      path: this.path === ':memory:' ? null : this.path,
+      countAllFrom: this.workersFrom,
+    }));
   }
 
   async search(request: SearchRequest): Promise<SearchPage> {
@@ -454,9 +464,8 @@ export class SqliteStore implements Store {
   /** Similar papers by `pk:limit`: a paper page viewed again costs a lookup instead of a ranked query. */
   private readonly similarCache = new IndexCache<number[]>(SIMILAR_CACHE_ENTRIES);
   /** Topic trends by query and filters: counting a common topic's months reads most of its postings. */
-  private readonly trendCache = new IndexCache<{ counts: Map<string, number>; estimated: boolean }>(
-    TREND_CACHE_ENTRIES,
-  );
+  private readonly trendCache = new IndexCache<TrendCounts>(TREND_CACHE_ENTRIES);
+  private trendWorker: TrendWorker | null = null;
 
   async similarPapers(id: string, limit: number): Promise<Paper[]> {
     return this.db.transaction((): Paper[] => {
@@ -515,7 +524,14 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.ftsStatsOfConnection?.close();
+    await this.trendWorker?.close();
     this.db.close();
+  }
+
+  /** Resolves once no background count of the index's terms is under way (see FtsStats). */
+  async termCountsSettled(): Promise<void> {
+    await this.ftsStatsOfConnection?.settled();
   }
 
   // --- harvest (arXiv ingestion) ---
@@ -1431,7 +1447,8 @@ export class SqliteStore implements Store {
     const match = toFtsMatch(query);
     if (!match) return [];
     // The window's papers by row id first: FTS5 then ranks only matches inside that range, not every match in
-    // the archive (papers arrive roughly in feed order, so the range is tight).
+    // the archive (papers arrive roughly in feed order, so the range is tight). The bounds go in as integers:
+    // FTS5 ignores a row id bound given as a real number (how a JavaScript number is bound) and reads it all.
     const range = this.sql(
       'SELECT min(pk) AS low, max(pk) AS high FROM papers WHERE feed_date BETWEEN ? AND ?',
     ).get(from, to) as { low: number | null; high: number | null };
@@ -1441,7 +1458,7 @@ export class SqliteStore implements Store {
        WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?
          AND p.feed_date BETWEEN ? AND ? AND p.hidden_at IS NULL
        ORDER BY papers_fts.rank LIMIT ?`,
-    ).all(match, range.low, range.high, from, to, limit) as PaperRow[];
+    ).all(match, BigInt(range.low), BigInt(range.high), from, to, limit) as PaperRow[];
     return rows.map(rowToPaper);
   }
 
@@ -1589,58 +1606,52 @@ export class SqliteStore implements Store {
   }
 
   async searchMonthlyCounts(request: Pick<SearchRequest, 'query' | 'filters'>): Promise<MonthlyCounts> {
-    return this.db.transaction((): MonthlyCounts => {
-      const { filters } = request;
-      // The partial index of visible papers by day answers both ends without a scan.
-      const range = this.db
-        .prepare('SELECT min(feed_date) AS first, max(feed_date) AS last FROM papers WHERE hidden_at IS NULL')
-        .get() as { first: string | null; last: string | null };
-      if (range.first === null || range.last === null) {
-        return { months: [], firstDay: null, lastDay: null, estimated: false };
-      }
+    const { filters } = request;
+    const prepared = this.db.transaction(() => {
+      // The partial index of visible papers by day answers each end without a scan, but only as a query of
+      // its own: SQLite reads min() and max() off an index only for a lone aggregate (both at once scanned
+      // the whole index: 0.1 s at a million papers).
+      const range = this.sql(
+        `SELECT (SELECT min(feed_date) FROM papers WHERE hidden_at IS NULL) AS first,
+                (SELECT max(feed_date) FROM papers WHERE hidden_at IS NULL) AS last`,
+      ).get() as { first: string | null; last: string | null };
+      if (range.first === null || range.last === null) return null;
       const firstDay = filters.from && filters.from > range.first ? filters.from : range.first;
       const lastDay = filters.to && filters.to < range.last ? filters.to : range.last;
-      let counts = new Map<string, number>();
-      // The words the search itself matches (see search()), so the months add up to its total.
       const stats = this.ftsStats.refresh();
-      const plan = stats.plan(request.query);
-      const match = firstDay <= lastDay ? toFtsMatch(plan.query) : null;
-      let estimated = false;
-      if (match) {
-        const key = JSON.stringify([plan.query, filters, firstDay, lastDay]);
-        ({ counts, estimated } = this.trendCache.get(stats.version, key, () => {
-          const sql = searchFromSql(filters, true);
-          // Counting reads every match's day. Past about TREND_SAMPLE matches (judged from the words' document
-          // frequencies, which cost nothing), an even spread of row ids stands for the rest: papers arrive in
-          // feed order, so every month is thinned alike.
-          const expected = expectedMatches(plan.query, (word) => stats.frequency(stem(word.text)));
-          const matches = Number.isFinite(expected)
-            ? expected
-            : // A prefix's frequency is unknown until the index expands it; counted as far as the stride needs.
-              (this.sql('SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)')
-                .pluck()
-                .get(match, TREND_SAMPLE * TREND_MAX_STRIDE) as number);
-          const stride = Math.max(1, Math.ceil(matches / TREND_SAMPLE));
-          const rows = this.sql(
-            `SELECT substr(f.feed_date, 1, 7) AS month, count(*) AS count ${sql.from}
-               ${stride > 1 ? 'AND papers_fts.rowid % @stride = 0' : ''} GROUP BY month`,
-          ).all({ ...sql.params, match, ...(stride > 1 ? { stride } : {}) }) as {
-            month: string;
-            count: number;
-          }[];
-          return {
-            counts: new Map(rows.map((row) => [row.month, row.count * stride])),
-            estimated: stride > 1,
-          };
-        }));
-      }
-      return {
-        months: fillMonths(monthOf(firstDay), monthOf(lastDay), counts),
-        firstDay,
-        lastDay,
-        estimated,
-      };
+      // The words the search itself matches (see search()), so the months add up to its total.
+      const trend: TrendRequest = { query: stats.plan(request.query).query, filters };
+      const key = JSON.stringify([trend, firstDay, lastDay]);
+      const counted = firstDay <= lastDay && toFtsMatch(trend.query) !== null;
+      const kept = counted ? this.trendCache.peek(stats.version, key) : undefined;
+      return { firstDay, lastDay, trend, key, counted, kept, stats };
     })();
+    if (!prepared) return { months: [], firstDay: null, lastDay: null, estimated: false };
+    const { firstDay, lastDay, trend, key, counted, kept, stats } = prepared;
+    let counts: TrendCounts = { counts: [], estimated: false };
+    if (counted) {
+      const version = stats.version;
+      counts = kept ?? (await this.countTrend(trend, stats));
+      this.trendCache.set(version, key, counts);
+    }
+    return {
+      months: fillMonths(monthOf(firstDay), monthOf(lastDay), new Map(counts.counts)),
+      firstDay,
+      lastDay,
+      estimated: counts.estimated,
+    };
+  }
+
+  /** In the trend worker once the index is large enough for counting to hold up other requests. */
+  private async countTrend(trend: TrendRequest, stats: FtsStats): Promise<TrendCounts> {
+    if (this.path !== ':memory:' && stats.documents >= this.workersFrom) {
+      try {
+        return await (this.trendWorker ??= new TrendWorker(this.path)).count(trend);
+      } catch {
+        // The worker failed (and is replaced next time): counting here meets the same error, or succeeds.
+      }
+    }
+    return this.db.transaction(() => countTrend(this.db, this.ftsStats.refresh(), trend))();
   }
 
   // --- instance export and restore (src/store/instance) ---

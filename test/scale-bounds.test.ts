@@ -3,7 +3,10 @@
  * papers remembered between views, the home page kept rendered for visitors — each never showing stale data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEARCH_TOTAL_CAP } from '../src/store/store.js';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { SEARCH_TOTAL_CAP, type Store } from '../src/store/store.js';
 import { createTempApp, type TempApp, testPaper } from './support/temp-app.js';
 
 let env: TempApp;
@@ -88,4 +91,39 @@ describe('cached pages and lists', () => {
     const after = await html('/');
     expect(after).toContain('Sparse attention for long documents');
   });
+});
+
+describe('a topic trend that is late', () => {
+  it('sends the search page without the chart, says so, and keeps no copy', async () => {
+    // The real store, except that its trend never arrives (as when the trend worker is far behind).
+    let asked = 0;
+    const late = new Proxy(env.store, {
+      get: (target, name, receiver) =>
+        name === 'searchMonthlyCounts'
+          ? () => {
+              asked++;
+              return new Promise<never>(() => undefined);
+            }
+          : Reflect.get(target, name, receiver),
+    }) as Store;
+    const config = loadConfig({ ...env.database.env, PAPERBOY_DEMO: '0', PORT: '0' });
+    const app = createApp({ store: late, config, logger: createLogger('silent') });
+    const started = Date.now();
+    const res = await app.request('/search?q=masked+diffusion');
+    const page = await res.text();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(res.status).toBe(200);
+    // One of the two was hidden by an earlier test.
+    expect(page).toContain('1 result for');
+    expect(page).toContain('Papers per month are still being counted');
+    expect(page).not.toContain('class="trend-chart');
+    expect(res.headers.get('cache-control')).toContain('no-store');
+    // Not kept: the next visitor's page asks for the trend again.
+    await (await app.request('/search?q=masked+diffusion')).text();
+    expect(asked).toBe(2);
+    // The real store's page has the chart and nothing pending.
+    const real = await html('/search?q=masked+diffusion');
+    expect(real).not.toContain('still being counted');
+    expect(real).toContain('class="trend-chart"');
+  }, 20_000);
 });

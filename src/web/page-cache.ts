@@ -5,8 +5,8 @@
  *
  * An entry is served while the store's data version is the one it was rendered at (a vote, a comment, an
  * import — any commit, by this process or another — moves it), and for at most `maxAgeMs` besides. Pages
- * rendered for a signed-in user, holding a CSRF token (bound to one visitor) or setting a cookie are never
- * kept, and a signed-in user never gets a kept page.
+ * rendered for a signed-in user, holding a CSRF token (bound to one visitor), setting a cookie or marked
+ * `Cache-Control: no-store` (incomplete) are never kept, and a signed-in user never gets a kept page.
  */
 import type { Context } from 'hono';
 import type { Store } from '../store/store.js';
@@ -43,7 +43,8 @@ export function pageCache(
     });
     const response = await render();
     let entry: Entry | null = null;
-    if (response.status === 200 && !personal && !response.headers.has('set-cookie')) {
+    const keepable = !response.headers.get('cache-control')?.includes('no-store');
+    if (response.status === 200 && !personal && keepable && !response.headers.has('set-cookie')) {
       entry = { version, renderedAt: Date.now(), html: await response.clone().text() };
       entries.delete(key);
       entries.set(key, entry);

@@ -98,7 +98,13 @@ import {
   type UserRow,
 } from './community-rows.js';
 import { IndexCache } from './index-cache.js';
-import { countTrend, type TrendCounts, type TrendRequest, TrendWorker } from './trend-counts.js';
+import {
+  countTrend,
+  type TrendCounts,
+  type TrendRequest,
+  TrendWorker,
+  TrendWorkerBusy,
+} from './trend-counts.js';
 import { MIGRATIONS } from './migrations.js';
 import type { InstanceRecord } from '../instance/records.js';
 import { restoreRecords, type RestoreSummary } from '../instance/restore.js';
@@ -1647,7 +1653,8 @@ export class SqliteStore implements Store {
     if (this.path !== ':memory:' && stats.documents >= this.workersFrom) {
       try {
         return await (this.trendWorker ??= new TrendWorker(this.path)).count(trend);
-      } catch {
+      } catch (err) {
+        if (err instanceof TrendWorkerBusy) throw err;
         // The worker failed (and is replaced next time): counting here meets the same error, or succeeds.
       }
     }

@@ -6,6 +6,7 @@ import { testPaper } from '../../../test/support/temp-app.js';
 import { parseQuery } from '../../search/query.js';
 import type { SearchFilters } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
+import { TrendWorker, TrendWorkerBusy } from './trend-counts.js';
 
 let dir: string;
 /** Counts trends in the worker thread (every corpus is large enough for it) … */
@@ -61,5 +62,30 @@ describe('topic trends counted in the trend worker', () => {
     await inline.upsertPapers([testPaper('pb-9999', 'Zeolite catalysts', '2025-02-03')]);
     const after = await inWorker.searchMonthlyCounts({ query: parseQuery('zeolite'), filters: {} });
     expect(after.months.find((m) => m.month === '2025-02')?.count).toBe(1);
+  });
+});
+
+describe('TrendWorker', () => {
+  it('takes 16 trends at a time and refuses more at once, answering each in turn', async () => {
+    const worker = new TrendWorker(join(dir, 'paperboy.db'));
+    try {
+      const request = { query: parseQuery('graph'), filters: {} };
+      const answers = await Promise.allSettled(Array.from({ length: 20 }, () => worker.count(request)));
+      const refused = answers.filter((a) => a.status === 'rejected');
+      expect(refused).toHaveLength(4);
+      for (const a of refused) expect((a as PromiseRejectedResult).reason).toBeInstanceOf(TrendWorkerBusy);
+      const counted = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+      expect(counted).toHaveLength(16);
+      const months = counted[0]?.counts ?? [];
+      const expected = await inline.searchMonthlyCounts(request);
+      expect(months.reduce((sum, [, count]) => sum + count, 0)).toBe(
+        expected.months.reduce((sum, m) => sum + m.count, 0),
+      );
+      for (const trend of counted) expect(trend).toEqual(counted[0]);
+      // Once the queue has drained, it takes requests again.
+      expect((await worker.count(request)).counts).toEqual(months);
+    } finally {
+      await worker.close();
+    }
   });
 });

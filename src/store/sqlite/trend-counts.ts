@@ -58,6 +58,18 @@ export function countTrend(
   return { counts: rows.map(([month, count]) => [month, count * stride]), estimated: stride > 1 };
 }
 
+/**
+ * Trends waiting for the worker at most. Past it the worker is far behind (a search page waits for its trend
+ * only briefly): a new request fails at once rather than queue behind them or run on the server's thread.
+ */
+const MAX_WAITING = 16;
+
+export class TrendWorkerBusy extends Error {
+  constructor() {
+    super(`the trend worker has ${MAX_WAITING} trends waiting`);
+  }
+}
+
 export type TrendWorkerRequest = TrendRequest & { id: number };
 export type TrendWorkerReply = { id: number } & ({ trend: TrendCounts } | { error: string });
 
@@ -78,6 +90,7 @@ export class TrendWorker {
   constructor(private readonly path: string) {}
 
   count(request: TrendRequest): Promise<TrendCounts> {
+    if (this.pending.size >= MAX_WAITING) return Promise.reject(new TrendWorkerBusy());
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise<TrendCounts>((resolve, reject) => {

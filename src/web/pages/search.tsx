@@ -78,6 +78,26 @@ interface SearchViewProps {
   nothingToSearch: boolean;
   /** Matches per month (first page only), for the topic trend chart. */
   trend?: MonthlyCounts | null;
+  /** The trend was not counted in time (see TREND_WAIT_MS): the page says so instead of showing it. */
+  trendPending?: boolean;
+}
+
+/**
+ * How long a search page waits for its topic trend. A common topic's trend reads hundreds of thousands of
+ * postings at a million papers, and under load its counts queue up: past this the page goes out without the
+ * chart (the count goes on, and the next view shows it) rather than keeping the reader waiting.
+ */
+const TREND_WAIT_MS = 1_500;
+
+/** The promise's value, or null when it fails or takes longer than `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    return await Promise.race([promise.catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function SyntaxHelp() {
@@ -104,7 +124,15 @@ function SyntaxHelp() {
   );
 }
 
-export function SearchView({ params, categories, results, error, nothingToSearch, trend }: SearchViewProps) {
+export function SearchView({
+  params,
+  categories,
+  results,
+  error,
+  nothingToSearch,
+  trend,
+  trendPending,
+}: SearchViewProps) {
   const total = results?.total ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE));
   const offset = (params.page - 1) * SEARCH_PAGE_SIZE;
@@ -204,6 +232,11 @@ export function SearchView({ params, categories, results, error, nothingToSearch
                 : `${plural(total, 'result')} for “${params.q}”`}
           </h2>
           {trend && total > 0 ? <TrendChart counts={trend} subject={params.q} /> : null}
+          {trendPending && total > 0 ? (
+            <p class="trend-pending">
+              Papers per month are still being counted: reload the page to see them.
+            </p>
+          ) : null}
           {total === 0 ? (
             <>
               <Flash kind="info">
@@ -267,6 +300,7 @@ export function registerSearch(web: Hono, { store }: AppDeps): void {
     const query = parseQuery(params.q);
     let results: SearchPage | null = null;
     let trend: MonthlyCounts | null = null;
+    let trendPending = false;
     if (params.q.trim()) {
       const request: SearchRequest = {
         query,
@@ -280,10 +314,18 @@ export function registerSearch(web: Hono, { store }: AppDeps): void {
         offset: (params.page - 1) * SEARCH_PAGE_SIZE,
         limit: SEARCH_PAGE_SIZE,
       };
+      // Counted beside the search (in a worker thread at large scale), and only waited for if it matches.
+      const counting = isSearchable(query) && params.page === 1 ? store.searchMonthlyCounts(request) : null;
+      counting?.catch(() => undefined);
       results = isSearchable(query)
         ? await store.search(request)
         : { items: [], total: 0, totalCapped: false };
-      if (results.total > 0 && params.page === 1) trend = await store.searchMonthlyCounts(request);
+      if (counting && results.total > 0) {
+        trend = await within(counting, TREND_WAIT_MS);
+        trendPending = trend === null;
+        // An incomplete page is not kept, by the page cache or anyone else.
+        if (trendPending) c.header('Cache-Control', 'no-store');
+      }
     }
     return renderPage(
       c,
@@ -293,6 +335,7 @@ export function registerSearch(web: Hono, { store }: AppDeps): void {
         results={results}
         nothingToSearch={results !== null && !isSearchable(query)}
         trend={trend}
+        trendPending={trendPending}
       />,
     );
   };

@@ -172,13 +172,13 @@ export class FtsStats implements CorpusStatistics {
     this.counting = { worker, done };
   }
 
-  /** Whether a worker's counts of every term answer for the index now, and how (for tests and metrics). */
+  /** Whether a worker's counts of every term answer for the index now, and how (for tests). */
   get termCountsState(): 'none' | 'exact' | 'approximate' {
     if (!this.usableTermCounts()) return 'none';
     return this.termCountsExact ? 'exact' : 'approximate';
   }
 
-  /** Resolves when no count of every term is under way (for tests and benchmarks). */
+  /** Resolves when no count of every term is under way (for tests). */
   async settled(): Promise<void> {
     await this.counting?.done;
   }

@@ -548,11 +548,6 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
-  /** Resolves once no background count of the index's terms is under way (see FtsStats). */
-  async termCountsSettled(): Promise<void> {
-    await this.ftsStatsOfConnection?.settled();
-  }
-
   // --- harvest (arXiv ingestion) ---
   async paperRevisions(ids: string[]): Promise<Map<string, PaperRevision>> {
     type RevisionRow = { id: string; version: number | null; updated_at: string | null; feed_date: string };

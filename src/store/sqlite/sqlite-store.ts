@@ -1638,14 +1638,22 @@ export class SqliteStore implements Store {
       const key = JSON.stringify([trend, firstDay, lastDay]);
       const counted = firstDay <= lastDay && toFtsMatch(trend.query) !== null;
       const kept = counted ? this.trendCache.peek(stats.version, key) : undefined;
-      return { firstDay, lastDay, trend, key, counted, kept, stats };
+      return {
+        firstDay,
+        lastDay,
+        trend,
+        key,
+        counted,
+        kept,
+        version: stats.version,
+        documents: stats.documents,
+      };
     })();
     if (!prepared) return { months: [], firstDay: null, lastDay: null, estimated: false };
-    const { firstDay, lastDay, trend, key, counted, kept, stats } = prepared;
+    const { firstDay, lastDay, trend, key, counted, kept, version, documents } = prepared;
     let counts: TrendCounts = { counts: [], estimated: false };
     if (counted) {
-      const version = stats.version;
-      counts = kept ?? (await this.countTrend(trend, stats));
+      counts = kept ?? (await this.countTrend(trend, documents));
       this.trendCache.set(version, key, counts);
     }
     return {
@@ -1657,8 +1665,8 @@ export class SqliteStore implements Store {
   }
 
   /** In the trend worker once the index is large enough for counting to hold up other requests. */
-  private async countTrend(trend: TrendRequest, stats: FtsStats): Promise<TrendCounts> {
-    if (this.path !== ':memory:' && stats.documents >= this.workersFrom) {
+  private async countTrend(trend: TrendRequest, documents: number): Promise<TrendCounts> {
+    if (this.path !== ':memory:' && documents >= this.workersFrom) {
       try {
         return await (this.trendWorker ??= new TrendWorker(this.path)).count(trend);
       } catch (err) {

@@ -41,16 +41,24 @@ export class FileError extends Error {}
 // Records read before giving up on telling a JSON file's format.
 const DETECTION_RECORDS = 100;
 
-/** A file's records in batches of `batchSize`; an error ends the stream after the last partial batch. */
+/** The first batch's size: the store starts writing while the parser's code is still cold. */
+const FIRST_BATCH_SIZE = 64;
+
+/**
+ * A file's records in batches growing from FIRST_BATCH_SIZE to `batchSize`; an error ends the stream after
+ * the last partial batch.
+ */
 export async function* readRecordBatches(request: ParseRequest): AsyncGenerator<RecordBatch> {
   let bytesRead = 0;
   let records: ParsedRecord[] = [];
+  let size = Math.min(FIRST_BATCH_SIZE, request.batchSize);
   try {
     for await (const record of readRecords(request.path, request.options, (bytes) => (bytesRead = bytes))) {
       records.push(record);
-      if (records.length >= request.batchSize) {
+      if (records.length >= size) {
         yield { records, bytesRead };
         records = [];
+        size = Math.min(size * 2, request.batchSize);
       }
     }
   } catch (err) {

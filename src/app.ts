@@ -61,6 +61,7 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const store = openStore(config);
   if (config.loadDemo) await loadDemoIfEmpty(store, logger);
+  store.prepareToServe();
   const app = createApp({ store, config, logger });
   // Scheduled jobs (each off unless configured); stopped before the store closes.
   const schedules = [

@@ -141,6 +141,11 @@ export interface Store {
   similarPapers(id: string, limit: number): Promise<Paper[]>;
   /** Every category with its paper count, most papers first. */
   categories(): Promise<{ category: string; count: number }[]>;
+  /**
+   * Starts, in the background, what answering searches will need, so that the first visitors of a server
+   * do not wait for it (SQLite at scale: the count of every indexed term). Commands that do not serve skip it.
+   */
+  prepareToServe(): void;
   close(): Promise<void>;
 
   // --- harvest (arXiv ingestion) ---

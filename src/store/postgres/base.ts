@@ -118,6 +118,10 @@ export abstract class PgBase {
     return inTransaction(this.pool, work, 'BEGIN READ ONLY; SET LOCAL enable_seqscan = off');
   }
 
+  prepareToServe(): void {
+    // PostgreSQL keeps its own statistics: nothing to start.
+  }
+
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
     await this.pool.end();

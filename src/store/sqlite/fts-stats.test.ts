@@ -86,3 +86,17 @@ describe('FtsStats: every term counted in a worker thread', () => {
     expect(stats.frequency('lattic')).toBe(50);
   });
 });
+
+describe('SqliteStore.prepareToServe', () => {
+  it('starts the count of every term before the first search, so that no visitor waits for it', async () => {
+    await store.upsertPapers(papers(0, 200));
+    await store.close();
+    store = new SqliteStore(join(dir, 'paperboy.db'), 100);
+    stats = store.ftsStats;
+    await stats.settled();
+    expect(stats.termCountsState).toBe('none');
+    store.prepareToServe();
+    await stats.settled();
+    expect(stats.termCountsState).toBe('exact');
+  });
+});

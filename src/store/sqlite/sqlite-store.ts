@@ -350,8 +350,11 @@ export class SqliteStore implements Store {
 
   private ftsStatsOfConnection: FtsStats | null = null;
 
-  /** Created on first use, after the migrations have made the tables it reads. */
-  private get ftsStats(): FtsStats {
+  /**
+   * The index's statistics, created on first use, after the migrations have made the tables it reads.
+   * Public for tests, which look at its term counts.
+   */
+  get ftsStats(): FtsStats {
     return (this.ftsStatsOfConnection ??= new FtsStats(this.db, {
       path: this.path === ':memory:' ? null : this.path,
       countAllFrom: this.workersFrom,
@@ -540,6 +543,11 @@ export class SqliteStore implements Store {
         'SELECT category, count(*) AS count FROM paper_categories GROUP BY category ORDER BY count DESC, category',
       )
       .all() as { category: string; count: number }[];
+  }
+
+  prepareToServe(): void {
+    // The statistics start the count of every term themselves once the index is large enough.
+    this.db.transaction(() => this.ftsStats.refresh())();
   }
 
   async close(): Promise<void> {

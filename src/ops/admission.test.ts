@@ -57,17 +57,47 @@ describe('AdmissionQueue', () => {
     expect(queue.size).toEqual({ active: 1, waiting: 0 });
   });
 
-  it('passes a turn on when its waiter gave up after being chosen', async () => {
+  it('skips a waiter that gave up after the turn it was to take came free', async () => {
     const queue = new AdmissionQueue({ maxActive: 1, maxWaiting: 5 });
     await queue.enter();
     const gone = new AbortController();
     const first = queue.enter(gone.signal);
     const second = queue.enter();
-    queue.leave(); // chooses the first waiter, admitted on the next turn of the loop
-    gone.abort(); // before that turn comes
+    queue.leave(); // the first waiter would be admitted on the next turn of the loop
+    gone.abort(); // but it goes before that turn comes
     expect(await first).toBe(false);
     expect(await second).toBe(true);
     expect(queue.size).toEqual({ active: 1, waiting: 0 });
+  });
+
+  it('admits one waiter per turn of the event loop, however many turns come free at once', async () => {
+    const queue = new AdmissionQueue({ maxActive: 3, maxWaiting: 10 });
+    for (let i = 0; i < 3; i++) await queue.enter();
+    const admitted: number[] = [];
+    const waiters = [0, 1, 2].map((i) => queue.enter().then(() => admitted.push(i)));
+    queue.leave();
+    queue.leave();
+    queue.leave();
+    await nextTurn();
+    expect(admitted).toEqual([0]);
+    await nextTurn();
+    expect(admitted).toEqual([0, 1]);
+    await Promise.all(waiters);
+    expect(admitted).toEqual([0, 1, 2]);
+    expect(queue.size).toEqual({ active: 3, waiting: 0 });
+  });
+
+  it('keeps arrival order: a newcomer waits behind those already waiting even when a turn is free', async () => {
+    const queue = new AdmissionQueue({ maxActive: 1, maxWaiting: 10 });
+    await queue.enter();
+    const order: string[] = [];
+    const early = queue.enter().then(() => order.push('early'));
+    queue.leave();
+    const late = queue.enter().then(() => order.push('late'));
+    await early;
+    queue.leave();
+    await late;
+    expect(order).toEqual(['early', 'late']);
   });
 });
 

@@ -87,6 +87,23 @@ describe('AdmissionQueue', () => {
     expect(queue.size).toEqual({ active: 3, waiting: 0 });
   });
 
+  it('starts newcomers while turns are free until this turn of the event loop has run 10 ms, then waits for a later one', async () => {
+    const queue = new AdmissionQueue({ maxActive: 8, maxWaiting: 10 });
+    const admitted: number[] = [];
+    const admit = (i: number) => queue.enter().then(() => admitted.push(i));
+    const quick = [0, 1].map(admit);
+    await Promise.all(quick);
+    expect(admitted).toEqual([0, 1]);
+    // The requests admitted in this turn have run for 10 ms: a newcomer waits for a later turn.
+    const end = performance.now() + 12;
+    while (performance.now() < end);
+    const late = admit(2);
+    await Promise.resolve();
+    expect(admitted).toEqual([0, 1]);
+    await late;
+    expect(admitted).toEqual([0, 1, 2]);
+  });
+
   it('keeps arrival order: a newcomer waits behind those already waiting even when a turn is free', async () => {
     const queue = new AdmissionQueue({ maxActive: 1, maxWaiting: 10 });
     await queue.enter();

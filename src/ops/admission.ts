@@ -20,6 +20,13 @@ export interface AdmissionOptions {
   maxWaiting: number;
 }
 
+/**
+ * Milliseconds of requests one turn of the event loop may start. Starting one request per turn would make
+ * every cheap request (a kept feed page) pay for a poll of all sockets; 10 ms still lets connections in
+ * every few hundredths of a second.
+ */
+const TURN_BUDGET_MS = 10;
+
 /** A first-come, first-served gate with `maxActive` turns. */
 export class AdmissionQueue {
   private active = 0;
@@ -39,8 +46,8 @@ export class AdmissionQueue {
    */
   enter(signal?: AbortSignal): Promise<boolean> {
     if (signal?.aborted) return Promise.resolve(false);
-    if (this.active < this.options.maxActive && this.waiting.size === 0) {
-      this.active++;
+    if (this.active < this.options.maxActive && this.waiting.size === 0 && !this.turnSpent()) {
+      this.take();
       return Promise.resolve(true);
     }
     if (this.waiting.size >= this.options.maxWaiting) return Promise.resolve(false);
@@ -66,14 +73,32 @@ export class AdmissionQueue {
   }
 
   private admitting = false;
+  /** When this turn of the event loop admitted its first request; null before it has. */
+  private turnStartedAt: number | null = null;
+
+  /**
+   * Whether this turn of the event loop has run requests long enough: a request arriving later waits for a
+   * later turn. Node accepts one new connection per turn of its event loop, so a turn that ran every request
+   * read in it (fifty paper pages at a million papers, 0.75 s) left new clients in the listen queue for
+   * seconds; a turn of cheap requests (kept feed pages) may still run many.
+   */
+  private turnSpent(): boolean {
+    return this.turnStartedAt !== null && performance.now() - this.turnStartedAt >= TURN_BUDGET_MS;
+  }
+
+  private take(): void {
+    this.active++;
+    if (this.turnStartedAt !== null) return;
+    this.turnStartedAt = performance.now();
+    setImmediate(() => (this.turnStartedAt = null));
+  }
 
   /**
    * Admits the oldest waiter on the next turn of the event loop, and one more on each turn after while
-   * turns are free. One per turn, and never in the microtasks of the handler that just finished: Node
-   * accepts one new connection per turn of its event loop, and reads sockets only between turns, so
-   * handlers admitted back to back would leave new clients unaccepted and unread for as long as the queue
-   * took to drain (measured at a million papers: 57 connections left in the listen queue, accepted about
-   * five a second, waited past 20 s).
+   * turns are free. One per turn, and never in the microtasks of the handler that just finished, for the
+   * same reason as in turnSpent(): handlers admitted back to back would leave new clients unaccepted and unread
+   * for as long as the queue took to drain (measured at a million papers: 57 connections left in the listen
+   * queue, accepted about five a second, waited past 20 s).
    */
   private admitNext(): void {
     if (this.admitting || this.waiting.size === 0 || this.active >= this.options.maxActive) return;
@@ -83,7 +108,7 @@ export class AdmissionQueue {
       const oldest = this.waiting.values().next();
       if (!oldest.done && this.active < this.options.maxActive) {
         this.waiting.delete(oldest.value);
-        this.active++;
+        this.take();
         oldest.value();
       }
       this.admitNext();

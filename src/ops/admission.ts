@@ -12,6 +12,7 @@
  * than any client would wait.
  */
 import type { MiddlewareHandler } from 'hono';
+import { ROUTINE_PATHS } from './observe.js';
 
 export interface AdmissionOptions {
   /** Requests whose handlers run at the same time. */
@@ -116,13 +117,10 @@ export class AdmissionQueue {
   }
 }
 
-/** Requests that are cheap and must answer under load: health checks, metrics scrapes, static files. */
-const UNQUEUED_PATHS = /^\/(?:static\/|healthz$|metrics$|favicon\.ico$)/;
-
-/** Gates every request but the unqueued ones through `queue`; mount it after the request logging. */
+/** Gates every request but the routine ones (ROUTINE_PATHS) through `queue`; mount it after the request logging. */
 export function admission(queue: AdmissionQueue): MiddlewareHandler {
   return async (c, next) => {
-    if (UNQUEUED_PATHS.test(c.req.path)) return next();
+    if (ROUTINE_PATHS.test(c.req.path)) return next();
     const signal = c.req.raw.signal;
     if (!(await queue.enter(signal))) {
       // 499 (nginx's "client closed request"): nobody reads this answer; it only names the case in the log.

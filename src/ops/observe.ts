@@ -8,8 +8,11 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { type AppMetrics, createAppMetrics } from './metrics.js';
 
-/** Requests too frequent and too dull for the info log: assets, health checks, scrapes. */
-const QUIET_PATHS = /^\/(?:static\/|healthz$|metrics$|favicon\.ico$)/;
+/**
+ * Assets, health checks and scrapes: too frequent and too dull for the info log, and cheap enough to answer
+ * ahead of any queue (see admission.ts).
+ */
+export const ROUTINE_PATHS = /^\/(?:static\/|healthz$|metrics$|favicon\.ico$)/;
 
 /**
  * The route pattern that answered (`/papers/:id{.+}`), never the raw path: labels must be few, and
@@ -49,7 +52,7 @@ export function createOps(
         ms: Math.round(seconds * 10_000) / 10,
       };
       if (status >= 500) logger.warn(line, 'request failed');
-      else if (QUIET_PATHS.test(c.req.path)) logger.debug(line, 'request');
+      else if (ROUTINE_PATHS.test(c.req.path)) logger.debug(line, 'request');
       else logger.info(line, 'request');
     },
     metrics: async (c) => {

@@ -28,8 +28,8 @@ export interface AppDeps {
 
 /**
  * Requests answered at once, and waiting. At a million papers with 200 clients (bench:scale load) this
- * answered every request, p99 6.8 s; without a limit 477 of about 2,300 waited past 20 s, and with 64 at
- * once 354 did. A thousand waiting is about half a minute of work at a million papers.
+ * answered every request in three runs, p99 6.8–10.4 s; without a limit 477 of about 2,300 waited past
+ * 20 s, and with 64 at once 354 did. A thousand waiting is about half a minute of work at a million papers.
  */
 const ADMISSION = { maxActive: 8, maxWaiting: 1_000 };
 

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -20,7 +20,7 @@ export async function isGzipFile(path: string): Promise<boolean> {
 /**
  * Streams a text file line by line, gunzipping it on the fly when it is gzip, so files of any size
  * are read in constant memory. `onBytes` receives the number of file (compressed) bytes read so far,
- * for progress. Read and decompression errors reject the iteration.
+ * for progress. Read and decompression errors reject the iteration. Lines end at LF, CRLF or a lone CR.
  */
 export async function* readLines(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<string> {
   const gzip = await isGzipFile(path);
@@ -30,19 +30,50 @@ export async function* readLines(path: string, onBytes?: (bytes: number) => void
     bytes += chunk.length;
     onBytes?.(bytes);
   });
-  const input = gzip ? file.pipe(createGunzip()) : file;
+  const input: Readable = gzip ? file.pipe(createGunzip({ chunkSize: 1 << 16 })) : file;
   if (gzip) file.on('error', (err) => input.destroy(err));
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let first = true;
   try {
-    for await (const line of lines) {
+    for await (const line of splitLines(input)) {
       // A byte-order mark is not part of the first line's content.
       yield first && line.startsWith('\uFEFF') ? line.slice(1) : line;
       first = false;
     }
   } finally {
-    lines.close();
     file.destroy();
     input.destroy();
   }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The lines of a byte stream. Each line is decoded on its own rather than the stream in chunks, which is
+ * what makes this faster than node:readline: a line of ASCII becomes a one-byte string even when its chunk
+ * holds a non-ASCII character elsewhere (a tenth of the arXiv listing's lines do), and JSON parsing, every
+ * regular expression and the hand-over to SQLite run about twice as fast on one-byte strings.
+ */
+export async function* splitLines(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<string> {
+  // The start of a line that continues into the next chunk (a JSON array may be one line of megabytes).
+  let pending: Buffer[] = [];
+  for await (const chunk of chunks) {
+    let start = 0;
+    for (let end = chunk.indexOf(LF); end !== -1; end = chunk.indexOf(LF, start)) {
+      const line = chunk.subarray(start, end);
+      yield* crSeparated(pending.length === 0 ? line : Buffer.concat([...pending, line]));
+      pending = [];
+      start = end + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  if (pending.length > 0) yield* crSeparated(Buffer.concat(pending));
+}
+
+/** The text between two LFs as lines: a CR ends a line too, and one just before the LF is part of a CRLF. */
+function crSeparated(bytes: Buffer): string[] {
+  if (bytes.indexOf(CR) === -1) return [bytes.toString('utf8')];
+  const lines = bytes.toString('utf8').split('\r');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
 }

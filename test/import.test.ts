@@ -1,6 +1,6 @@
 /** Importing real files into a real store (SQLite or PostgreSQL), and `paperboy import` as a real process. */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -208,6 +208,28 @@ describe('merging sources', () => {
       categories: ['cs.CV', 'cs.RO'],
     });
     expect(paper?.title).not.toBe('x');
+  });
+});
+
+describe('a long import', () => {
+  it('lets other work run between its batches (a server, timers, the store’s own threads)', async () => {
+    const lines = await sharedLines('arxiv-listings-2025-2026.jsonl.gz', 3_000);
+    const path = writeTemp('listing.jsonl', lines.join('\n'));
+    expect(statSync(path).size).toBeGreaterThan(4 << 20); // parsed in a worker thread, as big files are
+    let calls = 0;
+    let turnedBefore = 0;
+    let turned = true;
+    await importFiles(store, [path], {
+      onProgress: () => {
+        calls++;
+        if (turned) turnedBefore++;
+        turned = false;
+        setImmediate(() => (turned = true));
+      },
+    });
+    expect(calls).toBeGreaterThan(4);
+    // The event loop came round before every batch, not only once the import was over.
+    expect(turnedBefore).toBe(calls);
   });
 });
 

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import { startWorker } from '../ops/worker.js';
 import type { Store, UpsertSummary } from '../store/store.js';
 import type { ParseMessage } from './parse-worker.js';
@@ -113,6 +114,10 @@ async function importFile(
         report.unchanged += summary.unchanged;
       }
       onBatch(batch.records.length, batch.bytesRead);
+      // Node hands a thread up to a thousand waiting messages in one turn of its event loop, and the next
+      // batch is usually waiting: without this, a whole import runs in one turn, and nothing else queued
+      // (the store's checkpoint replies, timers, a server's requests) runs until it ends.
+      await setImmediate();
     }
     return null;
   } catch (err) {

@@ -98,6 +98,7 @@ import {
   type UserRow,
 } from './community-rows.js';
 import { IndexCache } from './index-cache.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import {
   countTrend,
   type TrendCounts,
@@ -132,6 +133,15 @@ const SIMILAR_COUNT_CAP = 10_000;
 /** Paper pages whose similar papers stay cached (a few numbers each). */
 const SIMILAR_CACHE_ENTRIES = 20_000;
 
+/**
+ * From this many papers in one upsert (an import's or a harvest's batch), its commit leaves checkpointing to
+ * the WalCheckpointer; smaller writes keep SQLite's own checkpoint in their commit, which costs them little.
+ */
+const BACKGROUND_CHECKPOINT_FROM = 500;
+
+/** SQLite's default automatic checkpoint threshold, in pages of the log. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
 // Papers per multi-row INSERT: 23 parameters each stays well under SQLite's 32,766 parameter limit.
 const INSERT_CHUNK = 500;
 
@@ -148,13 +158,17 @@ export class SqliteStore implements Store {
   ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
+    // In-memory databases have no log to checkpoint.
+    const wal = this.db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
     // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.checkpointer = wal ? new WalCheckpointer(path) : null;
   }
+
+  private readonly checkpointer: WalCheckpointer | null;
 
   private migrate(): void {
     this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -194,62 +208,69 @@ export class SqliteStore implements Store {
       );
       if (rows.length > 0) addCategories.run(JSON.stringify(rows));
     };
-    this.db
-      .transaction(() => {
-        // The stored versions of every paper in the call, in one query.
-        const stored = new Map(
-          (
-            this.sql('SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))').all(
-              JSON.stringify(papers.map((paper) => paper.id)),
-            ) as PaperRow[]
-          ).map((row) => [row.id, row]),
-        );
-        // Papers new to the store, written together at the end; a paper twice in one call is merged first.
-        const fresh = new Map<string, PaperInput>();
-        for (const incoming of papers) {
-          const pending = fresh.get(incoming.id);
-          const row = pending ? undefined : stored.get(incoming.id);
-          if (!pending && !row) {
-            fresh.set(incoming.id, incoming);
-            summary.inserted++;
-            continue;
-          }
-          const merged = pending
-            ? mergePaper(pending, incoming)
-            : row && mergePaper(rowToPaper(row), incoming);
-          if (!merged) {
-            summary.unchanged++;
-          } else if (pending) {
-            fresh.set(incoming.id, merged);
-            summary.updated++;
-          } else if (row) {
-            update.run(...paperParams(merged), row.pk);
-            if (merged.categories.join(' ') !== row.categories) {
-              clearCategories.run(row.pk);
-              writeCategories([[row.pk, merged.categories]]);
-            }
-            // A second record of this paper later in the call merges into what was just written.
-            const written = this.sql('SELECT * FROM papers WHERE pk = ?').get(row.pk) as PaperRow | undefined;
-            if (written) stored.set(row.id, written);
-            summary.updated++;
-          }
+    const write = this.db.transaction(() => {
+      // The stored versions of every paper in the call, in one query.
+      const stored = new Map(
+        (
+          this.sql('SELECT * FROM papers WHERE id IN (SELECT value FROM json_each(?))').all(
+            JSON.stringify(papers.map((paper) => paper.id)),
+          ) as PaperRow[]
+        ).map((row) => [row.id, row]),
+      );
+      // Papers new to the store, written together at the end; a paper twice in one call is merged first.
+      const fresh = new Map<string, PaperInput>();
+      for (const incoming of papers) {
+        const pending = fresh.get(incoming.id);
+        const row = pending ? undefined : stored.get(incoming.id);
+        if (!pending && !row) {
+          fresh.set(incoming.id, incoming);
+          summary.inserted++;
+          continue;
         }
-        const inserts = [...fresh.values()];
-        let start = 0;
-        while (start < inserts.length) {
-          // Full chunks, then powers of two: a handful of cached statements fit any count.
-          const left = inserts.length - start;
-          const size = left >= INSERT_CHUNK ? INSERT_CHUNK : 2 ** Math.floor(Math.log2(left));
-          const chunk = inserts.slice(start, start + size);
-          start += size;
-          const rows = this.insertPapersStatement(chunk.length).all(...chunk.flatMap(paperParams)) as {
-            pk: number;
-            id: string;
-          }[];
-          writeCategories(rows.map(({ pk, id }) => [pk, fresh.get(id)?.categories ?? []]));
+        const merged = pending ? mergePaper(pending, incoming) : row && mergePaper(rowToPaper(row), incoming);
+        if (!merged) {
+          summary.unchanged++;
+        } else if (pending) {
+          fresh.set(incoming.id, merged);
+          summary.updated++;
+        } else if (row) {
+          update.run(...paperParams(merged), row.pk);
+          if (merged.categories.join(' ') !== row.categories) {
+            clearCategories.run(row.pk);
+            writeCategories([[row.pk, merged.categories]]);
+          }
+          // A second record of this paper later in the call merges into what was just written.
+          const written = this.sql('SELECT * FROM papers WHERE pk = ?').get(row.pk) as PaperRow | undefined;
+          if (written) stored.set(row.id, written);
+          summary.updated++;
         }
-      })
-      .immediate();
+      }
+      const inserts = [...fresh.values()];
+      let start = 0;
+      while (start < inserts.length) {
+        // Full chunks, then powers of two: a handful of cached statements fit any count.
+        const left = inserts.length - start;
+        const size = left >= INSERT_CHUNK ? INSERT_CHUNK : 2 ** Math.floor(Math.log2(left));
+        const chunk = inserts.slice(start, start + size);
+        start += size;
+        const rows = this.insertPapersStatement(chunk.length).all(...chunk.flatMap(paperParams)) as {
+          pk: number;
+          id: string;
+        }[];
+        writeCategories(rows.map(({ pk, id }) => [pk, fresh.get(id)?.categories ?? []]));
+      }
+    });
+    const background = this.checkpointer?.usable === true && papers.length >= BACKGROUND_CHECKPOINT_FROM;
+    if (background) {
+      await this.checkpointer?.beforeWrite();
+      this.db.pragma('wal_autocheckpoint = 0');
+    }
+    try {
+      write.immediate();
+    } finally {
+      if (background) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    }
+    if (background) this.checkpointer?.request();
     return summary;
   }
 
@@ -551,6 +572,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.close();
     await this.ftsStatsOfConnection?.close();
     await this.trendWorker?.close();
     this.db.close();

@@ -360,5 +360,17 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX mail_topics_by_digest ON mail_topics (digest, subscriber_id);
     `,
   },
+  // --- search ---
+  {
+    version: 9,
+    name: 'search: the full-text index merges sixteen segments at a time',
+    sql: `
+      -- Every commit adds a segment to the index, and FTS5 merges a level's segments into one once it has
+      -- this many (4 by default). Merging fewer, larger groups rewrites posting lists less often: importing
+      -- the 74,728-paper listing wrote 310 MB of pages instead of 417, and its store time fell by a fifth.
+      -- Searches read a few more segments; the search benchmark's latencies stayed within their noise.
+      INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 16);
+    `,
+  },
   // Reserved: version 2 harvest state, version 3 community, version 4 mail. Add yours in that order.
 ];

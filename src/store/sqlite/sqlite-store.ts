@@ -139,9 +139,6 @@ const SIMILAR_CACHE_ENTRIES = 20_000;
  */
 const BACKGROUND_CHECKPOINT_FROM = 500;
 
-/** SQLite's default automatic checkpoint threshold, in pages of the log. */
-const AUTOCHECKPOINT_PAGES = 1000;
-
 // Papers per multi-row INSERT: 23 parameters each stays well under SQLite's 32,766 parameter limit.
 const INSERT_CHUNK = 500;
 
@@ -165,7 +162,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
-    this.checkpointer = wal ? new WalCheckpointer(path) : null;
+    this.checkpointer = wal ? new WalCheckpointer(this.db) : null;
   }
 
   private readonly checkpointer: WalCheckpointer | null;
@@ -262,17 +259,11 @@ export class SqliteStore implements Store {
         writeCategories(rows.map(({ pk, id }) => [pk, fresh.get(id)?.categories ?? []]));
       }
     });
-    const background = this.checkpointer?.usable === true && papers.length >= BACKGROUND_CHECKPOINT_FROM;
-    if (background) {
-      await this.checkpointer?.beforeWrite();
-      this.db.pragma('wal_autocheckpoint = 0');
-    }
-    try {
+    if (this.checkpointer && papers.length >= BACKGROUND_CHECKPOINT_FROM) {
+      await this.checkpointer.write(() => write.immediate());
+    } else {
       write.immediate();
-    } finally {
-      if (background) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     }
-    if (background) this.checkpointer?.request();
     return summary;
   }
 

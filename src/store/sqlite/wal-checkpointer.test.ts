@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,17 +17,16 @@ beforeEach(() => {
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A connection that never checkpoints by itself, as a bulk upsert's is. */
-function writer(): { db: Database.Database; write: (pages: number) => void } {
-  const db = new Database(path);
+/** A connection to `file` in WAL mode, and a transaction that writes about `pages` pages. */
+function writer(file = path): { db: Database.Database; insert: (pages: number) => void } {
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('wal_autocheckpoint = 0');
-  db.exec('CREATE TABLE blobs (data BLOB)');
-  const insert = db.prepare('INSERT INTO blobs VALUES (randomblob(3500))');
-  const write = db.transaction((pages: number) => {
-    for (let i = 0; i < pages; i++) insert.run();
+  db.exec('CREATE TABLE IF NOT EXISTS blobs (data BLOB)');
+  const insertOne = db.prepare('INSERT INTO blobs VALUES (randomblob(3500))');
+  const insert = db.transaction((pages: number) => {
+    for (let i = 0; i < pages; i++) insertOne.run();
   });
-  return { db, write: (pages) => write.immediate(pages) };
+  return { db, insert: (pages) => insert.immediate(pages) };
 }
 
 const fileSize = (file: string): number => statSync(file, { throwIfNoEntry: false })?.size ?? 0;
@@ -40,42 +39,47 @@ async function eventually(check: () => boolean): Promise<void> {
 }
 
 describe('WalCheckpointer', () => {
-  it('copies what was committed into the database file, on a thread of its own', async () => {
-    const { db, write } = writer();
-    write(500);
+  it('keeps the checkpoint out of the write’s commit and copies the log on a thread of its own', async () => {
+    const { db, insert } = writer();
+    const checkpointer = new WalCheckpointer(db);
     const before = fileSize(path);
-    const checkpointer = new WalCheckpointer(path);
-    checkpointer.request();
+    // Over SQLite's 1,000-page threshold: a commit that checkpointed would have grown the file already.
+    await checkpointer.write(() => insert(1_200));
+    expect(fileSize(path)).toBe(before);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     await checkpointer.close();
-    expect(fileSize(path)).toBeGreaterThan(before + 500 * 3500);
+    expect(fileSize(path)).toBeGreaterThan(before + 1_200 * 3500);
     db.close();
   });
 
   it('past its limit, holds the next write until the log is copied, so that the write starts it over', async () => {
-    const { db, write } = writer();
-    const checkpointer = new WalCheckpointer(path, 100);
-    write(200);
-    checkpointer.request();
+    const { db, insert } = writer();
+    const checkpointer = new WalCheckpointer(db, 100);
+    await checkpointer.write(() => insert(200));
     await eventually(() => checkpointer.logFrames >= 200);
-    write(150); // starts the log over: everything before was copied
-    checkpointer.request();
-    await checkpointer.beforeWrite();
-    write(10);
-    checkpointer.request();
+    await checkpointer.write(() => insert(150)); // starts the log over: everything before was copied
+    await checkpointer.write(() => insert(10));
     await checkpointer.close();
-    // Had the write not waited for the 150 frames to be copied, it would have added to them.
+    // Had the last write not waited for the 150 frames to be copied, it would have added to them.
     expect(checkpointer.logFrames).toBeLessThan(100);
     db.close();
   });
-});
 
-describe('WalCheckpointer that cannot work', () => {
-  it('says so, so that the writer checkpoints for itself again', async () => {
-    const checkpointer = new WalCheckpointer(join(dir, 'missing', 'paperboy.db'));
-    expect(checkpointer.usable).toBe(true);
-    checkpointer.request();
+  it('once its thread has failed, leaves the checkpoint in the write’s commit again', async () => {
+    const real = join(dir, 'real.db');
+    const link = join(dir, 'link.db');
+    writer(real).db.close();
+    symlinkSync(real, link);
+    const { db, insert } = writer(link);
+    const checkpointer = new WalCheckpointer(db);
+    rmSync(link); // the worker opens the database by this name: it cannot
+    await checkpointer.write(() => insert(10));
     await eventually(() => !checkpointer.usable);
+    const before = fileSize(real);
+    await checkpointer.write(() => insert(1_200));
+    expect(fileSize(real)).toBeGreaterThan(before);
     await checkpointer.close();
+    db.close();
   });
 });
 

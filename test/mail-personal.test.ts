@@ -160,4 +160,65 @@ describe('personal digest over SMTP', () => {
     const relisted = later.flatMap((m) => [...m.text.matchAll(/^\d+\. (.+)$/gm)].map((x) => x[1] ?? ''));
     expect(relisted.filter((title) => listed.includes(title))).toEqual([]);
   });
+
+  it('follows the account to its new address, and never goes to the old one again', async () => {
+    const old = await env.store.findMailSubscriber('reader@example.org');
+    if (!old) throw new Error('no subscriber');
+    // The old address has a digest of its own too, which stays.
+    await env.store.setMailTopics(old.id, [...old.topics, { type: 'daily' }], new Date());
+
+    const visitor = new Visitor(env.app, BASE_URL);
+    await visitor.page('/login');
+    expect((await visitor.submit('/login', { username: 'reader', password: PASSWORD })).status).toBe(303);
+    await visitor.page('/account/email');
+    const before = smtp.received.length;
+    const asked = await visitor.submit('/account/email', { email: 'reader@new.example', password: PASSWORD });
+    expect(asked.status).toBe(200);
+    const [change] = (await smtp.waitForCount(before + 1)).slice(before);
+    const link = /http:\/\/paperboy\.test\/account\/email\/confirm\?\S+/.exec(change?.text ?? '')?.[0];
+    const params = new URL(link ?? '').searchParams;
+    const confirmed = await visitor.submit('/account/email/confirm', {
+      token: params.get('token') ?? '',
+      email: params.get('email') ?? '',
+    });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('Your weekly recommendations go to this address from now on.');
+    expect((await env.store.findMailSubscriber('reader@example.org'))?.topics).toEqual([{ type: 'daily' }]);
+    expect(await env.store.findMailSubscriber('reader@new.example')).toMatchObject({
+      status: 'active',
+      topics: [{ type: 'personal', userId: expect.any(Number) }],
+    });
+
+    const run = await runCli(['digest', 'send', '--kind', 'personal', '--date', '2026-12-04'], env.env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('1 sent');
+    await outboxFor(env.ctx).idle();
+    // The change link, then the digest: the address proved itself, so no second confirmation is asked.
+    expect(smtp.to('reader@new.example').map((m) => m.subject)).toEqual([
+      'Confirm your new Paperboy email address',
+      expect.stringMatching(/^Recommended for you \(week 49\): /),
+    ]);
+
+    // Even a personal topic left on the old address (as before this moved) no longer reaches it, though
+    // there are new recommendations it was never sent.
+    const stale = await env.store.requestMailSubscription('reader@example.org', old.topics, new Date());
+    await env.store.confirmMailSubscription(stale.confirmationId, new Date());
+    await env.store.upsertPapers(
+      [
+        'Masked diffusion language models with learned unmasking order',
+        'Distilling masked diffusion samplers',
+      ].map((title, i) =>
+        testPaper(`2612.0000${i + 1}`, title, '2026-12-10', {
+          abstract: `${title}. Masked diffusion models denoise masked discrete tokens; we study masked diffusion sampling.`,
+        }),
+      ),
+    );
+    const oldMail = smtp.to('reader@example.org').length;
+    const later = await runCli(['digest', 'send', '--kind', 'personal', '--date', '2026-12-11'], env.env);
+    expect(later.code).toBe(0);
+    expect(later.stdout).toContain('1 sent');
+    await outboxFor(env.ctx).idle();
+    expect(smtp.to('reader@new.example')).toHaveLength(3);
+    expect(smtp.to('reader@example.org').length).toBe(oldMail);
+  });
 });

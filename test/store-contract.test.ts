@@ -937,14 +937,21 @@ describe.each([sqliteAdapter(), postgresAdapter()])('Store contract on $name', (
         status: 'pending',
         topics: [],
       });
-      expect(await store.mailConfirmationTopics(confirmationId)).toEqual([daily, alerts]);
-      expect(await store.mailConfirmationTopics(999)).toBeNull();
+      expect(await store.mailConfirmation(confirmationId)).toEqual({
+        topics: [daily, alerts],
+        confirmed: false,
+      });
+      expect(await store.mailConfirmation(999)).toBeNull();
       const again = await store.requestMailSubscription('a@example.org', [daily], NOW);
       expect(again.subscriberId).toBe(subscriberId);
       expect(await store.countMailDeliveries({ kinds: ['confirm'] })).toMatchObject({ pending: 2 });
       const confirmed = await store.confirmMailSubscription(confirmationId, NOW);
       expect(confirmed).toMatchObject({ status: 'active', topics: [daily, alerts] });
       expect(await store.confirmMailSubscription(confirmationId, NOW)).toEqual(confirmed);
+      expect(await store.mailConfirmation(confirmationId)).toEqual({
+        topics: [daily, alerts],
+        confirmed: true,
+      });
       expect(await store.confirmMailSubscription(12345, NOW)).toBeNull();
       expect((await store.findMailSubscriber('a@example.org'))?.id).toBe(subscriberId);
       expect((await store.setMailTopics(subscriberId, [{ type: 'weekly' }], NOW))?.topics).toEqual([

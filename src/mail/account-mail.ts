@@ -7,11 +7,13 @@ import type { AppDeps } from '../app.js';
 import type { User } from '../community/model.js';
 import type { Store } from '../store/store.js';
 import type { Config } from '../config.js';
+import { normaliseEmail } from './forms.js';
 import { emailChangeUrl, resetUrl } from './links.js';
 import { outboxFor } from './outbox.js';
 import type { AccountMailKind, QueuedDelivery } from './records.js';
 import { type RenderedMail, renderEmailChange, renderPasswordReset } from './render.js';
 import { TOKEN_LIFETIME_MS } from './tokens.js';
+import { personalTopic, topicKey } from './topics.js';
 
 interface AccountMailContent {
   userId: number;
@@ -78,4 +80,31 @@ export async function composeAccountMail(
     resetUrl: resetUrl(config, user.id, login.passwordHash, now),
     validHours: TOKEN_LIFETIME_MS.reset / HOUR_MS,
   });
+}
+
+/**
+ * After an email change, the account's personal digest follows it: the topic leaves the old address and is
+ * confirmed at the new one, whose owner has just proved it by following the change link. True when it moved.
+ */
+export async function movePersonalDigest(
+  store: Store,
+  user: User,
+  newEmail: string,
+  now: Date,
+): Promise<boolean> {
+  const topic = personalTopic(user.id);
+  const from = normaliseEmail(user.email);
+  const to = normaliseEmail(newEmail);
+  if (!topic || !from || !to || from === to) return false;
+  const key = topicKey(topic);
+  const old = await store.findMailSubscriber(from);
+  if (old?.status !== 'active' || !old.topics.some((t) => topicKey(t) === key)) return false;
+  await store.setMailTopics(
+    old.id,
+    old.topics.filter((t) => topicKey(t) !== key),
+    now,
+  );
+  const { confirmationId } = await store.requestMailSubscription(to, [topic], now);
+  await store.confirmMailSubscription(confirmationId, now);
+  return true;
 }

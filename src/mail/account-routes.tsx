@@ -14,7 +14,7 @@ import { hashPassword, passwordProblem } from '../community/password.js';
 import { checkRates, type RateRule } from '../community/rate-limit.js';
 import { csrfToken } from '../web/csrf.js';
 import { renderError, renderPage } from '../web/layout.js';
-import { sendAccountMail } from './account-mail.js';
+import { movePersonalDigest, sendAccountMail } from './account-mail.js';
 import { normaliseEmail } from './forms.js';
 import { emailChangeBinding } from './links.js';
 import { outboxFor } from './outbox.js';
@@ -198,8 +198,13 @@ export function accountMailRoutes(deps: AppDeps): Hono {
     if (!(await store.setUserEmail(change.user.id, change.email))) {
       return renderError(c, 409, 'Address in use', 'Another account uses this address now.');
     }
-    deps.logger.info({ user: change.user.username }, 'account email changed');
-    return page(c, 'Email address changed', <EmailChangedPage email={change.email} />);
+    const digestMoved = await movePersonalDigest(store, change.user, change.email, now());
+    deps.logger.info({ user: change.user.username, digestMoved }, 'account email changed');
+    return page(
+      c,
+      'Email address changed',
+      <EmailChangedPage email={change.email} digestMoved={digestMoved} />,
+    );
   });
 
   routes.get('/digest/personal', (c) => {

@@ -12,6 +12,7 @@ import { parseQuery, type ParsedQuery } from '../search/query.js';
 import type { Store } from '../store/store.js';
 import { addDays } from '../web/feed-period.js';
 import { collapseWhitespace } from '../web/text.js';
+import { normaliseEmail } from './forms.js';
 import { readableLatex } from './latex-text.js';
 import type { SectionLimits } from './select.js';
 import { type DigestKind, type Topic, topicKey } from './topics.js';
@@ -56,6 +57,8 @@ export class CandidateSource {
   private readonly lists = new Map<string, Paper[]>();
   /** Why each recommended paper is there, by topic key and paper id. */
   private readonly notes = new Map<string, Map<string, string>>();
+  /** The address each loaded personal topic's account has now (null: no account, or suspended), by topic key. */
+  private readonly accountEmails = new Map<string, string | null>();
   private recommender: Recommender | null = null;
 
   /** @param newestDay the newest feed day in the store (null when it has no papers) */
@@ -84,6 +87,14 @@ export class CandidateSource {
   /** Why a loaded topic offers a paper (recommendations only). */
   note(topic: Topic, paperId: string): string | undefined {
     return this.notes.get(topicKey(topic))?.get(paperId);
+  }
+
+  /**
+   * Whether a subscriber at `email` (null: no subscriber) may get a loaded topic. An account's
+   * recommendations go only to the address the account has now: one it left may belong to someone else.
+   */
+  reaches(topic: Topic, email: string | null): boolean {
+    return topic.type !== 'personal' || this.accountEmails.get(topicKey(topic)) === email;
   }
 
   /** Every paper id of the given topics' lists. */
@@ -118,6 +129,10 @@ export class CandidateSource {
     to: string,
     limit: number,
   ): Promise<Paper[]> {
+    const account = await this.store.getUser(topic.userId);
+    const email = account && !account.suspended ? normaliseEmail(account.email) : null;
+    this.accountEmails.set(topicKey(topic), email);
+    if (!email) return [];
     // One recommender per run: it fits the corpus once and shares it between accounts.
     this.recommender ??= new Recommender(this.store);
     const { items } = await this.recommender.recommend(topic.userId, { from, to }, limit);

@@ -117,11 +117,13 @@ export class MessageComposer {
     const base = { to: row.email, messageId: messageIdFor(config, row.issue, row.subscriberId) };
     if (row.kind === 'confirm') {
       const { confirmationId } = JSON.parse(row.content) as { confirmationId: number };
-      const topics = (await this.ctx.store.mailConfirmationTopics(confirmationId)) ?? [];
+      const request = await this.ctx.store.mailConfirmation(confirmationId);
+      // Confirmed without its mail: an email change moved a confirmed digest to the address.
+      if (request?.confirmed) return null;
       const mail = renderConfirmation({
         baseUrl: config.baseUrl,
         email: row.email,
-        topics,
+        topics: request?.topics ?? [],
         confirmUrl: confirmUrl(config, confirmationId, now),
         validDays: Math.round(TOKEN_LIFETIME_MS.confirm / 86_400_000),
       });

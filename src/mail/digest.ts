@@ -18,7 +18,7 @@ import {
   type DeliverySummary,
   type MailContext,
 } from './deliver.js';
-import type { NewDelivery } from './records.js';
+import type { MailSubscriber, NewDelivery } from './records.js';
 import { type DigestSection, paperIdsOf, selectDigest, toStoredSections } from './select.js';
 import type { DigestKind, Topic } from './topics.js';
 
@@ -68,8 +68,9 @@ export async function planDigest(
     );
     const rows: NewDelivery[] = [];
     for (const recipient of recipients) {
+      const reached = recipient.topics.filter((t) => candidates.reaches(t, recipient.email));
       const sections = withNotes(
-        selectDigest(recipient.topics, (t) => candidates.get(t), sent.get(recipient.id) ?? new Set(), limits),
+        selectDigest(reached, (t) => candidates.get(t), sent.get(recipient.id) ?? new Set(), limits),
         candidates,
       );
       result.recipients++;
@@ -96,18 +97,19 @@ export async function nextDigest(
   store: MailContext['store'],
   kind: DigestKind,
   topics: Topic[],
-  subscriberId: number | null,
+  subscriber: Pick<MailSubscriber, 'id' | 'email'> | null,
 ): Promise<DigestSection[]> {
   const candidates = await CandidateSource.open(store);
   await candidates.load(topics);
+  const reached = topics.filter((t) => candidates.reaches(t, subscriber?.email ?? null));
   const sent =
-    subscriberId === null
+    subscriber === null
       ? undefined
-      : (await store.sentMailPapers(kind, new Map([[subscriberId, candidates.paperIds(topics)]]))).get(
-          subscriberId,
+      : (await store.sentMailPapers(kind, new Map([[subscriber.id, candidates.paperIds(reached)]]))).get(
+          subscriber.id,
         );
   return withNotes(
-    selectDigest(topics, (t) => candidates.get(t), sent ?? new Set(), SECTION_LIMITS[kind]),
+    selectDigest(reached, (t) => candidates.get(t), sent ?? new Set(), SECTION_LIMITS[kind]),
     candidates,
   );
 }

@@ -169,9 +169,10 @@ export function mailRoutes(deps: AppDeps): Hono {
     const token = c.req.query('token') ?? '';
     const check = verifyToken(config.secret, 'confirm', token, now());
     if (!check.ok) return badToken(c, check, 'confirm');
-    const topics = await store.mailConfirmationTopics(check.id);
-    if (!topics) return renderError(c, 404, 'Unknown request', 'This subscription request no longer exists.');
-    return renderPage(c, <ConfirmPage token={token} topics={topics} csrf={csrfToken(c)} />);
+    const request = await store.mailConfirmation(check.id);
+    if (!request)
+      return renderError(c, 404, 'Unknown request', 'This subscription request no longer exists.');
+    return renderPage(c, <ConfirmPage token={token} topics={request.topics} csrf={csrfToken(c)} />);
   });
 
   routes.post('/subscribe/confirm', async (c) => {
@@ -329,7 +330,7 @@ export function mailRoutes(deps: AppDeps): Hono {
     } else {
       topics = [{ type: kind }];
     }
-    const sections = await nextDigest(store, kind, topics, subscriber?.id ?? null);
+    const sections = await nextDigest(store, kind, topics, subscriber);
     // Anyone's preview links to the preferences page; a subscriber's carries their own links.
     const urls = subscriber
       ? subscriberUrls(config, subscriber.id, now())

@@ -276,8 +276,8 @@ export interface Store {
   ): Promise<{ subscriberId: number; confirmationId: number }>;
   /** Activates the subscriber and adds the request's topics; null for an unknown request. Idempotent. */
   confirmMailSubscription(confirmationId: number, now: Date): Promise<MailSubscriber | null>;
-  /** The topics a confirmation request asks for, or null for an unknown one. */
-  mailConfirmationTopics(confirmationId: number): Promise<Topic[] | null>;
+  /** The topics a confirmation request asks for and whether it was confirmed; null for an unknown one. */
+  mailConfirmation(confirmationId: number): Promise<{ topics: Topic[]; confirmed: boolean } | null>;
   getMailSubscriber(id: number): Promise<MailSubscriber | null>;
   /**
    * The subscriber row of a normalised address, made (pending, no topics: it gets no digests) when it has

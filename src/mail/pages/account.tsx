@@ -152,13 +152,14 @@ export function ConfirmEmailPage(props: { csrf: string; token: string; email: st
   );
 }
 
-export function EmailChangedPage(props: { email: string }) {
+export function EmailChangedPage(props: { email: string; digestMoved: boolean }) {
   return (
     <section class="narrow">
       <h1>Email address changed</h1>
       <Flash kind="success">
         Your account now uses <strong>{props.email}</strong>.
       </Flash>
+      {props.digestMoved && <p>Your weekly recommendations go to this address from now on.</p>}
       <p>
         <a href="/">Back to the papers</a>
       </p>

@@ -130,12 +130,15 @@ export abstract class PgMail extends PgCommunity {
     );
   }
 
-  async mailConfirmationTopics(confirmationId: number): Promise<Topic[] | null> {
+  async mailConfirmation(confirmationId: number): Promise<{ topics: Topic[]; confirmed: boolean } | null> {
     if (!isRowId(confirmationId)) return null;
-    const row = await this.row<{ topics: string }>('SELECT topics FROM mail_confirmations WHERE id = $1', [
-      confirmationId,
-    ]);
-    return row ? topicsFromKeys(JSON.parse(row.topics) as string[]) : null;
+    const row = await this.row<{ topics: string; confirmed_at: string | null }>(
+      'SELECT topics, confirmed_at FROM mail_confirmations WHERE id = $1',
+      [confirmationId],
+    );
+    return row
+      ? { topics: topicsFromKeys(JSON.parse(row.topics) as string[]), confirmed: row.confirmed_at !== null }
+      : null;
   }
 
   async ensureMailAddress(email: string, now: Date): Promise<number> {

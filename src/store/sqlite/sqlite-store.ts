@@ -1173,9 +1173,13 @@ export class SqliteStore implements Store {
     return subscriberId === null ? null : this.getMailSubscriber(subscriberId);
   }
 
-  async mailConfirmationTopics(confirmationId: number): Promise<Topic[] | null> {
-    const topics = this.sql('SELECT topics FROM mail_confirmations WHERE id = ?').pluck().get(confirmationId);
-    return typeof topics === 'string' ? topicsFromKeys(JSON.parse(topics) as string[]) : null;
+  async mailConfirmation(confirmationId: number): Promise<{ topics: Topic[]; confirmed: boolean } | null> {
+    const row = this.sql('SELECT topics, confirmed_at FROM mail_confirmations WHERE id = ?').get(
+      confirmationId,
+    ) as { topics: string; confirmed_at: string | null } | undefined;
+    return row
+      ? { topics: topicsFromKeys(JSON.parse(row.topics) as string[]), confirmed: row.confirmed_at !== null }
+      : null;
   }
 
   async getMailSubscriber(id: number): Promise<MailSubscriber | null> {

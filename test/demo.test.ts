@@ -1,6 +1,7 @@
 /** The demo corpus shipped in data/demo/ and its loading into an empty store. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DIR, DEMO_FILES, loadDemoIfEmpty } from '../src/ingest/demo.js';
 import { readLines } from '../src/ingest/read-lines.js';
@@ -90,6 +91,14 @@ describe('the demo corpus', () => {
       expect(top).toEqual(expect.arrayContaining(seedFour));
       for (const title of top) expect(title).toMatch(/Masked Diffusion/);
     }
+  });
+
+  it('is loaded once by nodes starting together on one empty database', async () => {
+    const messages: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => messages.push(JSON.parse(line).msg) });
+    await Promise.all([1, 2, 3].map(() => loadDemoIfEmpty(database.open(), log)));
+    expect(messages.filter((m) => m.startsWith('loaded the demo corpus'))).toHaveLength(1);
+    expect(await store.countPapers()).toBeGreaterThan(1000);
   });
 
   it('leaves a store that already has papers alone', async () => {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.js';
+import { JobBusyError, Lease } from '../ops/lease.js';
 import type { Store } from '../store/store.js';
 import { importFiles } from './import.js';
 
@@ -18,17 +19,34 @@ export const DEMO_FILES = ['seed-listing.txt', 'hf-daily-papers-recent.jsonl.gz'
 // earliest; pinned so the demo shows the same days whenever it is loaded.
 const SEED_LISTING_YEAR = 2025;
 
-/** Imports the demo corpus (data/demo/README.md) into a store that has no papers yet. */
+/**
+ * Imports the demo corpus (data/demo/README.md) into a store that has no papers yet. Nodes starting together
+ * on one empty database load it once: the first takes the job's lease, the others start without it.
+ */
 export async function loadDemoIfEmpty(store: Store, logger: Logger): Promise<void> {
   if ((await store.countPapers()) > 0) return;
-  const started = performance.now();
-  const report = await importFiles(store, DEMO_FILES, { listingYear: SEED_LISTING_YEAR });
-  const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
-  logger.info({ papers: report.inserted, seconds }, 'loaded the demo corpus into the empty database');
-  if (report.skipped.length > 0 || report.failed.length > 0) {
-    logger.warn(
-      { skipped: report.skipped, failed: report.failed },
-      'parts of the demo corpus could not be read',
-    );
+  let lease: Lease;
+  try {
+    lease = await Lease.acquire(store, 'demo');
+  } catch (err) {
+    if (!(err instanceof JobBusyError)) throw err;
+    logger.info({ holder: err.holder }, 'another process is loading the demo corpus');
+    return;
+  }
+  try {
+    // Loaded by a process that held the lease a moment ago.
+    if ((await store.countPapers()) > 0) return;
+    const started = performance.now();
+    const report = await importFiles(store, DEMO_FILES, { listingYear: SEED_LISTING_YEAR });
+    const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
+    logger.info({ papers: report.inserted, seconds }, 'loaded the demo corpus into the empty database');
+    if (report.skipped.length > 0 || report.failed.length > 0) {
+      logger.warn(
+        { skipped: report.skipped, failed: report.failed },
+        'parts of the demo corpus could not be read',
+      );
+    }
+  } finally {
+    await lease.release(true);
   }
 }

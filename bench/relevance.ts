@@ -4,6 +4,7 @@
  * prints nDCG@10, Recall@100, MRR@10 and latency as JSON.
  *
  *   npm run bench:relevance [-- --dir ../shared/relevance/scifact --queries queries-train.jsonl --qrels qrels-train.tsv]
+ *   npm run bench:relevance -- --store postgres   (a scratch database on PAPERBOY_TEST_PG_URL)
  *
  * Any BEIR-format folder works (corpus.jsonl[.gz] of {_id, title, text}, queries JSONL of {_id, text},
  * qrels TSV of query-id, corpus-id, score with a header line), so held-out sets run the same way.
@@ -17,7 +18,10 @@ import { createGunzip } from 'node:zlib';
 import { emptyPaper, type PaperInput } from '../src/model/paper.js';
 import { mean, ndcgAt, percentile, recallAt, reciprocalRankAt } from '../src/search/metrics.js';
 import { parseQuery } from '../src/search/query.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
+import { createScratchDatabase } from '../test/support/pg.js';
 import { sharedPath } from '../test/support/shared.js';
 
 const { values: args } = parseArgs({
@@ -25,6 +29,7 @@ const { values: args } = parseArgs({
     dir: { type: 'string' },
     queries: { type: 'string', default: 'queries-train.jsonl' },
     qrels: { type: 'string', default: 'qrels-train.tsv' },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
 
@@ -43,7 +48,7 @@ async function readLines(path: string): Promise<string[]> {
 /** Scratch papers get a local id that maps back to the collection's document id. */
 const paperId = (docId: string): string => `pb-beir-${docId}`;
 
-async function importCorpus(store: SqliteStore, dir: string): Promise<number> {
+async function importCorpus(store: Store, dir: string): Promise<number> {
   const file = ['corpus.jsonl.gz', 'corpus.jsonl'].map((name) => join(dir, name)).find((p) => existsSync(p));
   if (!file) throw new Error(`no corpus.jsonl[.gz] in ${dir}`);
   let batch: PaperInput[] = [];
@@ -65,8 +70,10 @@ async function importCorpus(store: SqliteStore, dir: string): Promise<number> {
 
 async function main(): Promise<void> {
   const dir = args.dir ? resolve(args.dir) : sharedPath('relevance/scifact');
+  if (args.store !== 'sqlite' && args.store !== 'postgres') throw new Error('--store is sqlite or postgres');
   const scratch = mkdtempSync(join(tmpdir(), 'paperboy-relevance-'));
-  const store = new SqliteStore(join(scratch, 'relevance.db'));
+  const database = args.store === 'postgres' ? await createScratchDatabase() : null;
+  const store = database ? new PostgresStore(database.url) : new SqliteStore(join(scratch, 'relevance.db'));
   try {
     const importStart = performance.now();
     const documents = await importCorpus(store, dir);
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           collection: dir,
+          store: args.store,
           queries: ndcg.length,
           documents,
           importSeconds: round(importSeconds, 2),
@@ -128,6 +136,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await store.close();
+    await database?.drop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -9,7 +9,8 @@ import type {
 import { mergePaper } from '../../model/merge.js';
 import type { Paper, PaperInput } from '../../model/paper.js';
 import { distinctiveWords } from '../../search/similar.js';
-import { planSearch, type SearchLimits, type SearchPlan } from '../../search/plan.js';
+import { inverseDocumentFrequency } from '../../search/bm25.js';
+import { planSearch, type SearchLimits } from '../../search/plan.js';
 import { type ParsedQuery, tokenize } from '../../search/query.js';
 import { stem } from '../../search/terms.js';
 import {
@@ -44,6 +45,7 @@ import {
   type SearchRow,
   searchStatement,
   tsQueryParam,
+  type WeighedPlan,
   withEllipses,
 } from './search-sql.js';
 import { TermStats } from './term-stats.js';
@@ -278,7 +280,7 @@ export class PostgresStore extends PgRecommend implements Store {
 
   async search(request: SearchRequest): Promise<SearchPage> {
     return this.searching(async (tx) => {
-      const plan = await this.plan(tx, request.query);
+      const { plan, idf } = await this.plan(tx, request.query);
       // Every word is in most papers: relevance cannot tell them apart, the newest come first (as in SQLite).
       const sort = plan.unranked && request.sort === 'relevance' ? 'newest' : request.sort;
       const normalized = await normalizeQuery(
@@ -287,6 +289,7 @@ export class PostgresStore extends PgRecommend implements Store {
         sort === 'relevance',
         plan.candidates,
         request.query,
+        idf,
       );
       if (!normalized) return { items: [], total: 0, totalCapped: false };
       const page = (narrowed: boolean) => {
@@ -320,10 +323,17 @@ export class PostgresStore extends PgRecommend implements Store {
    * own: ranking a match costs PostgreSQL more than SQLite (it reads the paper's search vector from the
    * table, where FTS5 reads the index), so fewer matches are ranked in full.
    */
-  protected async plan(tx: pg.PoolClient, query: ParsedQuery): Promise<SearchPlan> {
+  protected async plan(tx: pg.PoolClient, query: ParsedQuery): Promise<WeighedPlan> {
     const words = query.should.filter((word) => !word.prefix).map((word) => word.text);
     const { documents, frequencies } = await this.termStats.lookup(tx, words);
-    return planSearch(query, (word) => frequencies.get(word.text) ?? 0, documents, this.searchLimits);
+    return {
+      plan: planSearch(query, (word) => frequencies.get(word.text) ?? 0, documents, this.searchLimits),
+      // How many papers a prefix matches is not looked up: it weighs as a word in a quarter of them (idf ≈ 1).
+      idf: (word) => {
+        const df = word.prefix ? undefined : frequencies.get(word.text);
+        return df === undefined ? 1 : inverseDocumentFrequency(documents, df);
+      },
+    };
   }
 
   protected async documentFrequencies(tx: pg.PoolClient, words: string[]): Promise<Map<string, number>> {

@@ -8,20 +8,20 @@ import type {
   RecommendationFeedback,
 } from '../../recommend/records.js';
 import { sampleIntegers } from '../../recommend/sample.js';
-import { expectedMatches, matchWords, type SearchPlan } from '../../search/plan.js';
+import { expectedMatches, matchWords } from '../../search/plan.js';
 import type { ParsedQuery } from '../../search/query.js';
 import { type PaperRow, rowToPaper } from '../rows.js';
 import type { SearchRequest } from '../store.js';
 import { changesOf, dayCondition, paperFields, rowsOf, TS_CONFIG } from './base.js';
 import { isRowId } from './community.js';
 import { PgMail } from './mail.js';
-import { matchConditions, normalizeQuery, Params, tsQueryParam } from './search-sql.js';
+import { matchConditions, normalizeQuery, Params, tsQueryParam, type WeighedPlan } from './search-sql.js';
 import { titleOrAbstractWord } from './tsquery.js';
 
 /** The recommend section of the PostgreSQL adapter: feedback, candidates, cached models, topic trends. */
 export abstract class PgRecommend extends PgMail {
   /** What a search of `query` matches (see PostgresStore.plan). */
-  protected abstract plan(tx: pg.PoolClient, query: ParsedQuery): Promise<SearchPlan>;
+  protected abstract plan(tx: pg.PoolClient, query: ParsedQuery): Promise<WeighedPlan>;
   /** Papers holding each word, from the term statistics the plan is made of. */
   protected abstract documentFrequencies(tx: pg.PoolClient, words: string[]): Promise<Map<string, number>>;
 
@@ -129,7 +129,7 @@ export abstract class PgRecommend extends PgMail {
       const lastDay = filters.to && filters.to < range.last ? filters.to : range.last;
       const counts = new Map<string, number>();
       // The words the search itself matches (see search()), so that the months add up to its total.
-      const plan = await this.plan(tx, request.query);
+      const { plan } = await this.plan(tx, request.query);
       const normalized = firstDay <= lastDay ? await normalizeQuery(tx, plan.query, false) : null;
       let estimated = false;
       if (normalized) {

@@ -85,8 +85,8 @@ describe('the demo corpus', () => {
     if (TEST_BACKEND === 'sqlite') {
       expect(new Set(page.items.slice(0, 4).map((hit) => hit.paper.title))).toEqual(new Set(seedFour));
     } else {
-      // PostgreSQL's ts_rank_cd weighs a paper's whole length where SQLite's BM25 weighs the title's: a
-      // demo paper with "Masked Diffusion" in a longer title but a shorter abstract can come fourth.
+      // PostgreSQL's ts_rank divides by the log of a paper's whole length, where SQLite's BM25 weighs each
+      // field's: a demo paper with "Masked Diffusion" in a longer title but a shorter abstract can come fourth.
       const top = page.items.slice(0, 5).map((hit) => hit.paper.title);
       expect(top).toEqual(expect.arrayContaining(seedFour));
       for (const title of top) expect(title).toMatch(/Masked Diffusion/);

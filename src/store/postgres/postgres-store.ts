@@ -45,7 +45,7 @@ import {
   type SearchRow,
   searchStatement,
   tsQueryParam,
-  type WeighedPlan,
+  type WeightedPlan,
   withEllipses,
 } from './search-sql.js';
 import { TermStats } from './term-stats.js';
@@ -323,7 +323,7 @@ export class PostgresStore extends PgRecommend implements Store {
    * own: ranking a match costs PostgreSQL more than SQLite (it reads the paper's search vector from the
    * table, where FTS5 reads the index), so fewer matches are ranked in full.
    */
-  protected async plan(tx: pg.PoolClient, query: ParsedQuery): Promise<WeighedPlan> {
+  protected async plan(tx: pg.PoolClient, query: ParsedQuery): Promise<WeightedPlan> {
     const words = query.should.filter((word) => !word.prefix).map((word) => word.text);
     const { documents, frequencies } = await this.termStats.lookup(tx, words);
     return {

@@ -15,13 +15,13 @@ import type { SearchRequest } from '../store.js';
 import { changesOf, dayCondition, paperFields, rowsOf, TS_CONFIG } from './base.js';
 import { isRowId } from './community.js';
 import { PgMail } from './mail.js';
-import { matchConditions, normalizeQuery, Params, tsQueryParam, type WeighedPlan } from './search-sql.js';
+import { matchConditions, normalizeQuery, Params, tsQueryParam, type WeightedPlan } from './search-sql.js';
 import { titleOrAbstractWord } from './tsquery.js';
 
 /** The recommend section of the PostgreSQL adapter: feedback, candidates, cached models, topic trends. */
 export abstract class PgRecommend extends PgMail {
   /** What a search of `query` matches (see PostgresStore.plan). */
-  protected abstract plan(tx: pg.PoolClient, query: ParsedQuery): Promise<WeighedPlan>;
+  protected abstract plan(tx: pg.PoolClient, query: ParsedQuery): Promise<WeightedPlan>;
   /** Papers holding each word, from the term statistics the plan is made of. */
   protected abstract documentFrequencies(tx: pg.PoolClient, words: string[]): Promise<Map<string, number>>;
 

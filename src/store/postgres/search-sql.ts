@@ -50,7 +50,7 @@ const COORDINATION_MAX_WORDS = 4;
 const EXACT_CONFIG = 'paperboy_exact';
 
 /** A search's plan (search/plan.ts) and each free word's weight in ranking it: its inverse document frequency. */
-export interface WeighedPlan {
+export interface WeightedPlan {
   plan: SearchPlan;
   idf: (word: QueryWord) => number;
 }
@@ -86,7 +86,7 @@ export async function normalizeQuery(
   ranked: boolean,
   candidates: SearchPlan['candidates'] = null,
   typed: ParsedQuery = parsed,
-  idf: WeighedPlan['idf'] | null = null,
+  idf: WeightedPlan['idf'] | null = null,
 ): Promise<NormalizedQuery | null> {
   const match = toTsQuery(parsed);
   if (!match) return null;
@@ -156,7 +156,7 @@ export function rankExpression(query: string): string {
  * abstract above authors; each further occurrence adds less), times the word's inverse document frequency,
  * so a rare word counts more than a common one. ts_rank_cd alone weighs every word the same, and on SciFact
  * reached nDCG@10 0.454 against 0.694 with the weights. Mapped into [0, 1) as 1 − 1 / (1 + sum), which
- * names the sum once, so that PostgreSQL computes it once. Without weighed words (none free), ts_rank_cd.
+ * names the sum once, so that PostgreSQL computes it once. Without weighted words (none free), ts_rank_cd.
  */
 function weightedRank(params: Params, query: string, normalized: NormalizedQuery): string {
   if (normalized.terms.length === 0) return rankExpression(query);

@@ -99,12 +99,14 @@ export async function movePersonalDigest(
   const key = topicKey(topic);
   const old = await store.findMailSubscriber(from);
   if (old?.status !== 'active' || !old.topics.some((t) => topicKey(t) === key)) return false;
+  // The new address first: stopped between the two, the topic is on both (and reaches only the new one, see
+  // CandidateSource.reaches), never on neither.
+  const { confirmationId } = await store.requestMailSubscription(to, [topic], now);
+  await store.confirmMailSubscription(confirmationId, now);
   await store.setMailTopics(
     old.id,
     old.topics.filter((t) => topicKey(t) !== key),
     now,
   );
-  const { confirmationId } = await store.requestMailSubscription(to, [topic], now);
-  await store.confirmMailSubscription(confirmationId, now);
   return true;
 }
